@@ -1,0 +1,9 @@
+# Runtime shared by every linknet_mm config: mmseg's own runtime, plus the
+# plugin import (registers LinkNetHead, the datasets, the safe checkpoint
+# loading and CPUDistRunner) and the runner that also trains distributed
+# on CPU-only machines. A user's own config inherits this file.
+_base_ = ['mmseg::_base_/default_runtime.py']
+
+custom_imports = dict(imports=['linknet_mm'], allow_failed_imports=False)
+default_scope = 'mmseg'
+runner_type = 'CPUDistRunner'

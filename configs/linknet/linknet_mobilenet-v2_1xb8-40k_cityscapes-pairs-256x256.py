@@ -1,0 +1,14 @@
+# LinkNet with mmseg's MobileNetV2 encoder: stages 1, 2, 4 and 6 give
+# 24, 32, 96 and 320 channels at strides 4, 8, 16 and 32.
+_base_ = ['./linknet_r18_1xb8-40k_cityscapes-pairs-256x256.py']
+model = dict(
+    backbone=dict(
+        _delete_=True,
+        type='MobileNetV2',
+        widen_factor=1.,
+        strides=(1, 2, 2, 2, 1, 2, 1),
+        dilations=(1, 1, 1, 1, 1, 1, 1),
+        out_indices=(1, 2, 4, 6),
+        norm_cfg={{_base_.norm_cfg}},
+        init_cfg=dict(type='Pretrained', checkpoint='mmcls://mobilenet_v2')),
+    decode_head=dict(in_channels=[24, 32, 96, 320]))

@@ -1,0 +1,12 @@
+# LinkNet-R18 on the Kaggle Cityscapes image pairs (photo | colour label,
+# 256x512 JPEGs; 2975 train / 500 val), 19 trainIds.
+# One device, batch 8, 40k iterations (~108 epochs), SGD lr 0.01 with poly
+# decay (mmseg's Cityscapes schedule), 256x256 crops; validated every 4k
+# iterations, the best checkpoint kept by mIoU.
+_base_ = [
+    '../_base_/models/linknet_r18.py', '../_base_/datasets/cityscapes_pairs.py',
+    '../_base_/default_runtime.py', 'mmseg::_base_/schedules/schedule_40k.py'
+]
+model = dict(data_preprocessor=dict(size={{_base_.crop_size}}))
+default_hooks = dict(
+    checkpoint=dict(save_best='mIoU', rule='greater', max_keep_ckpts=2))

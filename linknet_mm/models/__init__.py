@@ -1,0 +1,4 @@
+"""LinkNet models."""
+from .decode_heads import LinkNetDecoderBlock, LinkNetHead
+
+__all__ = ['LinkNetDecoderBlock', 'LinkNetHead']

@@ -1,0 +1,85 @@
+"""Config handling shared by the command-line tools."""
+import difflib
+from pathlib import Path
+from typing import Optional
+
+from mmengine.config import Config
+
+# runtime keys that the tools and the Runner read but configs need not set
+RUNTIME_KEYS = frozenset({
+    'work_dir', 'load_from', 'resume', 'launcher', 'randomness', 'cfg',
+    'experiment_name', 'auto_scale_lr', 'find_unused_parameters', 'sync_bn',
+    'model_wrapper_cfg', 'data_root', 'compile'
+})
+DATALOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
+
+
+class ConfigError(ValueError):
+    """A config file or a ``--cfg-options`` key the tools cannot use."""
+
+
+def load_tool_config(path: str, options: Optional[dict] = None) -> Config:
+    """Load a config and apply ``--cfg-options`` with checked key paths.
+
+    A key whose path does not exist in the config (a typo such as
+    ``modle.backbone.depth``) is an error naming the key and the closest
+    existing one. New leaves under an existing dict are allowed: the class
+    that receives them checks them when it is built. ``data_root`` also
+    replaces the data root of every dataloader that used the config's.
+
+    Args:
+        path (str): Config file.
+        options (dict, optional): Parsed ``--cfg-options``.
+
+    Returns:
+        Config: The merged config.
+    """
+    if not Path(path).is_file():
+        raise ConfigError(f'config file {path!r} not found; configs '
+                                'live in configs/, e.g. '
+                                'configs/linknet_cityscapes.py')
+    cfg = Config.fromfile(path)
+    options = dict(options or {})
+    for key in options:
+        _check_key(cfg, key)
+    old_root = cfg.get('data_root')
+    cfg.merge_from_dict(options)
+    if 'data_root' in options:
+        for loader in DATALOADERS:
+            dataset = cfg.get(loader, {}).get('dataset', {})
+            if dataset.get('data_root') == old_root:
+                dataset['data_root'] = options['data_root']
+    return cfg
+
+
+def _check_key(cfg: Config, key: str) -> None:
+    """Raise if a dotted ``--cfg-options`` key has no existing parent.
+
+    Args:
+        cfg (Config): The config before merging.
+        key (str): Dotted key, e.g. ``model.backbone.depth``.
+    """
+    parts = key.split('.')
+    node = cfg._cfg_dict.to_dict()
+    for depth, part in enumerate(parts):
+        is_leaf = depth == len(parts) - 1
+        known = list(node) if isinstance(node, dict) else []
+        if isinstance(node, (list, tuple)) and part.isdigit():
+            if int(part) >= len(node):
+                raise ConfigError(f'--cfg-options {key}: {".".join(parts[:depth])}'
+                               f' has {len(node)} items, no index {part}')
+            node = node[int(part)]
+            continue
+        if part in known:
+            node = node[part]
+            continue
+        if is_leaf and depth > 0 and isinstance(node, dict):
+            return  # a new argument of an existing component
+        if depth == 0 and part in RUNTIME_KEYS:
+            return
+        close = difflib.get_close_matches(part, known, n=1)
+        hint = f'; did you mean {".".join(parts[:depth] + close)!r}?' \
+            if close else ''
+        where = '.'.join(parts[:depth]) or 'the top level of the config'
+        raise ConfigError(f'--cfg-options {key}: {where} has no key '
+                       f'{part!r}{hint}')

@@ -1,0 +1,85 @@
+"""mmengine checkpoints load with weights_only=True; code never runs."""
+import os
+import pickle
+
+import numpy as np
+import pytest
+import torch
+from mmengine.logging import HistoryBuffer, MessageHub
+from mmengine.runner import load_checkpoint
+
+from linknet_mm.engine.checkpoint import history_buffer_getattr
+
+
+class _RunsCommand:
+    """Unpickling this calls os.system: what a malicious checkpoint does."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return os.system, (f'touch {self.marker}', )
+
+
+class _LooksUp:
+    """Pickles as getattr(obj, name), as pickle does for bound methods."""
+
+    def __init__(self, obj, name):
+        self.obj, self.name = obj, name
+
+    def __reduce__(self):
+        return getattr, (self.obj, self.name)
+
+
+def _message_hub_state():
+    hub = MessageHub('test_checkpoint')
+    for loss in (1.0, 0.5, 0.25):
+        hub.update_scalar('train/loss', loss)
+    hub.update_info('eta', np.float64(3.5))
+    hub.update_info('iters', np.int64(7))
+    return hub.state_dict()
+
+
+def test_message_hub_state_round_trips(tmp_path):
+    path = tmp_path / 'ckpt.pth'
+    torch.save(
+        dict(
+            state_dict=dict(w=torch.ones(2)),
+            message_hub=_message_hub_state()), path)
+    loaded = torch.load(path)  # weights_only=True, torch's default
+    buffer = loaded['message_hub']['log_scalars']['train/loss']
+    assert isinstance(buffer, HistoryBuffer)
+    assert buffer.mean() == pytest.approx(0.583333, rel=1e-5)
+    assert buffer.statistics('current') == 0.25
+    assert loaded['message_hub']['runtime_info']['eta'] == 3.5
+
+
+def test_pickled_os_system_is_refused_and_nothing_runs(tmp_path):
+    marker = tmp_path / 'pwned'
+    path = tmp_path / 'evil.pth'
+    torch.save(dict(state_dict={}, meta=_RunsCommand(marker)), path)
+    with pytest.raises(pickle.UnpicklingError, match='system'):
+        load_checkpoint(torch.nn.Linear(1, 1), str(path))
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize('obj, name', [
+    (HistoryBuffer, '__init__'),
+    (HistoryBuffer, 'update'),
+    (np.ndarray, 'tofile'),
+])
+def test_getattr_beyond_history_buffer_statistics_is_refused(
+        tmp_path, obj, name):
+    path = tmp_path / 'evil.pth'
+    torch.save(dict(meta=_LooksUp(obj, name)), path)
+    with pytest.raises(pickle.UnpicklingError, match='checkpoint refused'):
+        torch.load(path)
+
+
+def test_getattr_stand_in_resolves_statistics_only():
+    assert history_buffer_getattr(HistoryBuffer, 'mean') is \
+        HistoryBuffer.__dict__['mean']
+    with pytest.raises(pickle.UnpicklingError):
+        history_buffer_getattr(HistoryBuffer(), 'mean')  # instance, not class
+    with pytest.raises(pickle.UnpicklingError):
+        history_buffer_getattr(os, 'system')

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Set up .venv if needed (see tools/setup_env.sh), then run the test suite.
+# Extra arguments go to pytest, e.g. `bash tools/run_tests.sh -k linknet_head`.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+bash "$root/tools/setup_env.sh"
+cd "$root"
+exec "${LINKNET_VENV:-$root/.venv}/bin/python" -m pytest "$@"
