@@ -1,4 +1,7 @@
-"""Shared test helpers."""
+"""Shared test helpers and fixtures."""
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -6,10 +9,12 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
 import linknet_mm  # noqa: F401  registers the plugin
+from linknet_mm.datasets.synthetic.brain_tumor import make_brain_tumor
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIGS = REPO / 'configs'
 REAL_DATA = REPO.parent / 'shared' / 'data' / 'real'
+TINY_BRAIN = REPO / 'tests' / 'data' / 'configs' / 'tiny_brain_tumor.py'
 
 
 @pytest.fixture(autouse=True)
@@ -31,3 +36,30 @@ def real_data(name: str) -> Path:
     if not folder.is_dir():
         pytest.skip(f'real sample data not found at {folder}')
     return folder
+
+
+@pytest.fixture(scope='session')
+def brain_root(tmp_path_factory) -> Path:
+    """20 generated 128x128 brain-tumor pairs: 12 train, 4 val, 4 test."""
+    root = tmp_path_factory.mktemp('brain_tumor')
+    make_brain_tumor(str(root), 20, seed=0, size=128)
+    return root
+
+
+def run_tool(*args, env=None, timeout=600, check=True):
+    """Run ``tools/<args[0]>`` (python or bash) from the repo root.
+
+    Returns:
+        subprocess.CompletedProcess: With stdout and stderr as text.
+    """
+    tool = str(args[0])
+    cmd = ['bash'] if tool.endswith('.sh') else [sys.executable]
+    cmd += [str(REPO / 'tools' / tool)] + [str(a) for a in args[1:]]
+    full_env = dict(os.environ, PYTHON=sys.executable, **(env or {}))
+    proc = subprocess.run(
+        cmd, cwd=REPO, env=full_env, capture_output=True, text=True,
+        timeout=timeout)
+    if check and proc.returncode != 0:
+        raise AssertionError(f'{cmd} failed ({proc.returncode}):\n'
+                             f'{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}')
+    return proc

@@ -7,3 +7,7 @@ _base_ = ['mmseg::_base_/default_runtime.py']
 custom_imports = dict(imports=['linknet_mm'], allow_failed_imports=False)
 default_scope = 'mmseg'
 runner_type = 'CPUDistRunner'
+# A fixed seed makes runs repeatable and lets --resume continue with the
+# same data order and augmentations as an uninterrupted run (mmengine
+# replays the data loader up to the resumed iteration).
+randomness = dict(seed=0)

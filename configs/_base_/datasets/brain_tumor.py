@@ -1,0 +1,70 @@
+# dataset settings: Kaggle 'nikhilroxtomar/brain-tumor-segmentation'
+# (data_root/images/*.png, data_root/masks/*.png; see BrainTumorDataset)
+dataset_type = 'BrainTumorDataset'
+data_root = 'data/brain_tumor'
+# Most slices are 512x512, 15 of 3064 are 256x256 (same field of view):
+# resizing to a `scale` (not by a factor) brings both to the same size.
+img_scale = (512, 512)
+crop_size = (256, 256)
+train_pipeline = [
+    dict(type='LoadImageFromFile'),  # grey PNG -> 3 equal channels
+    dict(type='LoadAnnotations'),  # grey PNG -> (H, W) 0/255
+    dict(type='CheckMaskSize'),
+    dict(type='BinarizeMask', threshold=128),
+    dict(
+        type='RandomResize',
+        scale=img_scale,
+        ratio_range=(0.5, 1.5),
+        keep_ratio=True),
+    # No cat_max_ratio (stays 1.0, off): tumours cover 0.3-5 % of a slice,
+    # so background fills > 75 % of nearly every crop; 0.75 would reject
+    # all 10 tries and keep the 11th random crop anyway, after 10 wasted
+    # label counts.
+    dict(type='RandomCrop', crop_size=crop_size),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='PhotoMetricDistortion'),
+    dict(type='PackSegInputs')
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='Resize', scale=img_scale, keep_ratio=True),
+    # Annotations load after Resize: metrics are computed at the mask's
+    # original size.
+    dict(type='LoadAnnotations'),
+    dict(type='CheckMaskSize'),
+    dict(type='BinarizeMask', threshold=128),
+    dict(type='PackSegInputs')
+]
+train_dataloader = dict(
+    batch_size=8,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='InfiniteSampler', shuffle=True),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        split='train',
+        pipeline=train_pipeline))
+val_dataloader = dict(
+    batch_size=1,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        split='val',
+        pipeline=test_pipeline))
+test_dataloader = dict(
+    batch_size=1,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        split='test',
+        pipeline=test_pipeline))
+# Per-class IoU and Dice are logged too: the 'tumor' row is the one to read.
+val_evaluator = dict(type='IoUMetric', iou_metrics=['mIoU', 'mDice'])
+test_evaluator = val_evaluator

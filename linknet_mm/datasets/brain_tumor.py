@@ -1,0 +1,350 @@
+"""Brain-tumour MRI dataset in the Kaggle layout ``images/`` + ``masks/``."""
+import hashlib
+import os.path as osp
+from typing import Any, List, Optional, Sequence, Tuple
+
+import cv2
+import mmengine
+import mmengine.fileio as fileio
+import numpy as np
+from mmseg.datasets import BaseSegDataset
+from mmseg.registry import DATASETS
+
+from .errors import DatasetNotFoundError
+
+SPLITS = ('train', 'val', 'test')
+KAGGLE_SET = 'nikhilroxtomar/brain-tumor-segmentation'
+# How many names an error message lists before it only gives the count.
+MAX_LISTED = 10
+
+
+def _listing(names: Sequence[str]) -> str:
+    """Format names for an error message: the first ``MAX_LISTED`` + count.
+
+    Args:
+        names (Sequence[str]): The names to list.
+
+    Returns:
+        str: E.g. ``"3 files: ['a', 'b', 'c']"``.
+    """
+    shown = list(names[:MAX_LISTED])
+    more = len(names) - len(shown)
+    tail = f' and {more} more' if more else ''
+    noun = 'file' if len(names) == 1 else 'files'
+    return f'{len(names)} {noun}: {shown}{tail}'
+
+
+def check_split(split: str, split_ratios: Sequence[float]) -> None:
+    """Check a split name and the train/val/test ratios.
+
+    Args:
+        split (str): One of ``'train'``, ``'val'``, ``'test'``.
+        split_ratios (Sequence[float]): Fractions of the pairs in train, val
+            and test.
+
+    Raises:
+        ValueError: If ``split`` is unknown, or the ratios are not three
+            non-negative numbers summing to 1.
+    """
+    if split not in SPLITS:
+        raise ValueError(f'split must be one of {SPLITS}, got {split!r}')
+    ratios = tuple(split_ratios)
+    if (len(ratios) != len(SPLITS) or any(r < 0 for r in ratios)
+            or abs(sum(ratios) - 1) > 1e-6):
+        raise ValueError('split_ratios must be 3 non-negative fractions '
+                         '(train, val, test) summing to 1, got '
+                         f'{ratios} (sum {sum(ratios):g})')
+
+
+def split_names(names: Sequence[str],
+                split: str,
+                split_ratios: Sequence[float] = (0.6, 0.2, 0.2),
+                split_seed: int = 0) -> List[str]:
+    """Pick the names of one split from a deterministic 3-way partition.
+
+    The names are ordered by the SHA-256 of ``'{split_seed}/{name}'``, so
+    the partition depends only on the set of names and the seed: not on the
+    order they are listed in, the file system, the Python or the numpy
+    version (Python guarantees no stable ``random.shuffle`` across versions
+    and numpy's ``Generator`` no stable stream). Val and test get
+    ``floor(n * ratio)`` names each, train the rest: 3064 names give
+    1840/612/612.
+
+    Args:
+        names (Sequence[str]): Distinct names (file stems) of all pairs.
+        split (str): ``'train'``, ``'val'`` or ``'test'``.
+        split_ratios (Sequence[float]): Fractions of train, val and test.
+            Defaults to (0.6, 0.2, 0.2).
+        split_seed (int): Seed of the partition. Defaults to 0.
+
+    Returns:
+        list[str]: The names in ``split``, sorted.
+    """
+    check_split(split, split_ratios)
+
+    def key(name: str) -> Tuple[str, str]:
+        digest = hashlib.sha256(f'{split_seed}/{name}'.encode()).hexdigest()
+        return digest, name
+
+    order = sorted(set(names), key=key)
+    # The epsilon keeps e.g. 10 * 0.3 = 2.9999999999999996 from flooring
+    # to 2.
+    num_val, num_test = (
+        int(len(order) * ratio + 1e-9) for ratio in split_ratios[1:])
+    num_train = len(order) - num_val - num_test
+    bounds = {
+        'train': (0, num_train),
+        'val': (num_train, num_train + num_val),
+        'test': (num_train + num_val, len(order)),
+    }
+    start, stop = bounds[split]
+    return sorted(order[start:stop])
+
+
+@DATASETS.register_module()
+class BrainTumorDataset(BaseSegDataset):
+    """Brain-tumour segmentation on T1 contrast-enhanced MRI slices.
+
+    The Kaggle set ``nikhilroxtomar/brain-tumor-segmentation`` (3064 slices
+    of Jun Cheng's figshare set), laid out as::
+
+        data_root/images/1.png ... 3064.png   # 8-bit grey, 512x512 or 256x256
+        data_root/masks/1.png ... 3064.png    # 0/255, same name and size
+
+    Images and masks are paired by name. The set has no official split:
+    ``split`` picks a deterministic part (see :func:`split_names`), or
+    ``split_file`` lists the stems to use. Masks stay 0/255 on disk; put
+    ``BinarizeMask`` after ``LoadAnnotations`` to get class ids 0/1.
+
+    Args:
+        split (str): ``'train'``, ``'val'`` or ``'test'``. Ignored when
+            ``split_file`` is given. Defaults to 'train'.
+        split_ratios (Sequence[float]): Fractions of the pairs in train,
+            val and test. Defaults to (0.6, 0.2, 0.2).
+        split_seed (int): Seed of the split. Defaults to 0.
+        split_file (str, optional): Text file with one file stem per line
+            (``17``, not ``17.png``), like mmseg's ``ann_file``; relative
+            paths are taken from ``data_root``. Defaults to None.
+        img_suffix (str): Suffix of images. Defaults to '.png'.
+        seg_map_suffix (str): Suffix of masks. Defaults to '.png'.
+        reduce_zero_label (bool): Whether to ignore label 0. Defaults to
+            False.
+        data_prefix (dict): Image and mask folders under ``data_root``.
+            Defaults to dict(img_path='images', seg_map_path='masks').
+        **kwargs: For :class:`BaseSegDataset` (``data_root``,
+            ``pipeline``...), except ``ann_file``: use ``split_file``.
+    """
+    METAINFO = dict(
+        classes=('background', 'tumor'), palette=[[0, 0, 0], [255, 0, 0]])
+
+    def __init__(self,
+                 split: str = 'train',
+                 split_ratios: Sequence[float] = (0.6, 0.2, 0.2),
+                 split_seed: int = 0,
+                 split_file: Optional[str] = None,
+                 img_suffix: str = '.png',
+                 seg_map_suffix: str = '.png',
+                 reduce_zero_label: bool = False,
+                 data_prefix: dict = dict(
+                     img_path='images', seg_map_path='masks'),
+                 **kwargs) -> None:
+        if kwargs.get('ann_file'):
+            raise ValueError(
+                'BrainTumorDataset lists its files itself: give '
+                f'split_file={kwargs["ann_file"]!r} (one stem per line) '
+                'instead of ann_file')
+        if split_file is None:
+            check_split(split, split_ratios)
+        self.split = split
+        self.split_ratios = tuple(split_ratios)
+        self.split_seed = split_seed
+        self.split_file = split_file
+        super().__init__(
+            img_suffix=img_suffix,
+            seg_map_suffix=seg_map_suffix,
+            reduce_zero_label=reduce_zero_label,
+            data_prefix=data_prefix,
+            **kwargs)
+
+    def load_data_list(self) -> List[dict]:
+        """List the image/mask pairs of the split.
+
+        Returns:
+            list[dict]: One dict per pair with ``img_path``,
+            ``seg_map_path``, ``label_map``, ``reduce_zero_label`` and
+            ``seg_fields``.
+        """
+        img_dir = self.data_prefix['img_path']
+        mask_dir = self.data_prefix['seg_map_path']
+        self._check_folders(img_dir, mask_dir)
+        images = self._list_stems(img_dir, self.img_suffix)
+        masks = self._list_stems(mask_dir, self.seg_map_suffix)
+        unpaired = []
+        no_mask = [
+            stem + self.img_suffix
+            for stem in sorted(set(images) - set(masks))
+        ]
+        if no_mask:
+            unpaired.append(f'images in {img_dir} without a mask in '
+                            f'{mask_dir}: {_listing(no_mask)}')
+        no_image = [
+            stem + self.seg_map_suffix
+            for stem in sorted(set(masks) - set(images))
+        ]
+        if no_image:
+            unpaired.append(f'masks in {mask_dir} without an image in '
+                            f'{img_dir}: {_listing(no_image)}')
+        if unpaired:
+            raise ValueError('Expected every image to have a mask of the '
+                             'same name and vice versa; found '
+                             f'{"; ".join(unpaired)}')
+        if self.split_file is None:
+            names = split_names(images, self.split, self.split_ratios,
+                                self.split_seed)
+            if not names:
+                raise ValueError(
+                    f'split {self.split!r} of the {len(images)} pairs in '
+                    f'{img_dir} with split_ratios={self.split_ratios} is '
+                    'empty')
+        else:
+            names = self._read_split_file(set(images), img_dir)
+        return [
+            dict(
+                img_path=osp.join(img_dir, name + self.img_suffix),
+                seg_map_path=osp.join(mask_dir, name + self.seg_map_suffix),
+                label_map=self.label_map,
+                reduce_zero_label=self.reduce_zero_label,
+                seg_fields=[]) for name in names
+        ]
+
+    def prepare_data(self, idx: int) -> Any:
+        """Run the pipeline on one pair, naming files that cannot be decoded.
+
+        On a truncated, empty or non-image PNG, mmcv's ``LoadImageFromFile``
+        fails with an ``AssertionError`` or a ``cv2.error`` and mmseg's
+        ``LoadAnnotations`` (Pillow) with an ``OSError`` that does not name
+        the file. When the pipeline fails, this checks whether the pair's
+        files decode and, if one does not, says which; other errors pass
+        through unchanged.
+
+        Args:
+            idx (int): Index of the pair.
+
+        Returns:
+            Any: What the pipeline returns.
+
+        Raises:
+            ValueError: If the image or the mask of the pair does not decode.
+        """
+        data_info = self.get_data_info(idx)
+        paths = (data_info['img_path'], data_info['seg_map_path'])
+        try:
+            return self.pipeline(data_info)
+        except Exception as err:
+            broken = [path for path in paths if not self._decodes(path)]
+            if not broken:
+                raise
+            raise ValueError(
+                f'Cannot decode {broken}: expected 8-bit PNG files; they are '
+                'truncated, empty or not images. Re-download or remove the '
+                'pair.') from err
+
+    def _check_folders(self, img_dir: str, mask_dir: str) -> None:
+        """Raise DatasetNotFoundError with a download hint if data is missing.
+
+        Args:
+            img_dir (str): The image folder.
+            mask_dir (str): The mask folder.
+        """
+        hint = self._download_hint()
+        if self.data_root is not None and not fileio.isdir(
+                self.data_root, backend_args=self.backend_args):
+            raise DatasetNotFoundError(
+                f'Brain-tumour data_root {self.data_root} does not exist. '
+                f'{hint}')
+        for kind, folder in (('image', img_dir), ('mask', mask_dir)):
+            if not fileio.isdir(folder, backend_args=self.backend_args):
+                raise DatasetNotFoundError(
+                    f'Brain-tumour {kind} folder {folder} does not exist. '
+                    f'{hint}')
+
+    def _list_stems(self, folder: str, suffix: str) -> List[str]:
+        """List the stems of the files in ``folder`` ending in ``suffix``.
+
+        Args:
+            folder (str): The folder, not searched recursively.
+            suffix (str): The file suffix, e.g. '.png'.
+
+        Returns:
+            list[str]: The stems, sorted.
+        """
+        files = fileio.list_dir_or_file(
+            folder,
+            list_dir=False,
+            suffix=suffix,
+            recursive=False,
+            backend_args=self.backend_args)
+        stems = sorted(name[:-len(suffix)] for name in files)
+        if not stems:
+            raise DatasetNotFoundError(
+                f'Brain-tumour folder {folder} has no *{suffix} files. '
+                f'{self._download_hint()}')
+        return stems
+
+    def _download_hint(self) -> str:
+        """Say where to download the data set and where to unpack it.
+
+        Returns:
+            str: The hint, naming this dataset's image and mask folders.
+        """
+        return (f'Download the Kaggle data set {KAGGLE_SET!r} (https://www.'
+                f'kaggle.com/datasets/{KAGGLE_SET}) and unpack it so that '
+                f'the images are {self.data_prefix["img_path"]}/'
+                f'*{self.img_suffix} and the masks '
+                f'{self.data_prefix["seg_map_path"]}/*{self.seg_map_suffix}.')
+
+    def _read_split_file(self, stems: set, img_dir: str) -> List[str]:
+        """Read the stems of ``split_file`` and check that each pair exists.
+
+        Args:
+            stems (set): The stems of all pairs.
+            img_dir (str): The image folder, for the error message.
+
+        Returns:
+            list[str]: The stems in the order of the file.
+        """
+        split_file = self.split_file
+        if self.data_root is not None and not osp.isabs(split_file):
+            split_file = osp.join(self.data_root, split_file)
+        if not fileio.isfile(split_file, backend_args=self.backend_args):
+            raise FileNotFoundError(
+                f'split_file {split_file} does not exist; expected a text '
+                'file with one file stem per line')
+        names = [
+            line.strip() for line in mmengine.list_from_file(
+                split_file, backend_args=self.backend_args) if line.strip()
+        ]
+        if not names:
+            raise ValueError(f'split_file {split_file} lists no names')
+        missing = [name for name in names if name not in stems]
+        if missing:
+            raise ValueError(
+                f'split_file {split_file} names pairs that are not in '
+                f'{img_dir}: {_listing(missing)}; expected one stem per line '
+                f'(e.g. {min(stems)!r} for {min(stems)}{self.img_suffix})')
+        return names
+
+    def _decodes(self, path: str) -> bool:
+        """Whether the file at ``path`` decodes as an image.
+
+        Args:
+            path (str): The image or mask file.
+
+        Returns:
+            bool: False if the file is empty, truncated or not an image.
+        """
+        content = fileio.get(path, backend_args=self.backend_args)
+        if not content:  # cv2.imdecode raises on an empty buffer
+            return False
+        buffer = np.frombuffer(content, np.uint8)
+        return cv2.imdecode(buffer, cv2.IMREAD_UNCHANGED) is not None

@@ -1,0 +1,330 @@
+"""BrainTumorDataset: real pairs, splits, split files and bad input."""
+import os.path as osp
+import random
+import re
+
+import cv2
+import numpy as np
+import pytest
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+from mmseg.registry import DATASETS
+
+from conftest import CONFIGS, real_data
+
+import linknet_mm  # noqa: F401
+from linknet_mm.datasets import BrainTumorDataset
+from linknet_mm.datasets.brain_tumor import split_names
+from linknet_mm.datasets.synthetic import make_brain_tumor
+
+BASE_CFG = str(CONFIGS / '_base_' / 'datasets' / 'brain_tumor.py')
+REAL_256 = {'955', '1203'}  # the copied pairs that are 256x256
+
+
+def _stem(path):
+    return osp.splitext(osp.basename(path))[0]
+
+
+def _names(dataset):
+    return [
+        _stem(dataset.get_data_info(i)['img_path'])
+        for i in range(len(dataset))
+    ]
+
+
+def _build(**kwargs):
+    init_default_scope('mmseg')
+    return DATASETS.build(dict(type='BrainTumorDataset', **kwargs))
+
+
+def _pipelines():
+    cfg = Config.fromfile(BASE_CFG)
+    return cfg.train_pipeline, cfg.test_pipeline
+
+
+def _write_pairs(root, stems, size=(8, 8), mask_size=None):
+    """Write grey image/mask pairs with a 2x2 tumour in each mask."""
+    mask_size = mask_size or size
+    (root / 'images').mkdir(parents=True, exist_ok=True)
+    (root / 'masks').mkdir(parents=True, exist_ok=True)
+    for stem in stems:
+        img = np.full(size, 60, np.uint8)
+        mask = np.zeros(mask_size, np.uint8)
+        mask[2:4, 2:4] = 255
+        cv2.imwrite(str(root / 'images' / f'{stem}.png'), img)
+        cv2.imwrite(str(root / 'masks' / f'{stem}.png'), mask)
+    return root
+
+
+@pytest.fixture
+def real_root():
+    return str(real_data('brain_tumor'))
+
+
+@pytest.fixture(scope='module')
+def full_size_root(tmp_path_factory):
+    """3064 empty pairs: listing and splitting never open the files."""
+    root = tmp_path_factory.mktemp('brain_tumor_3064')
+    for sub in ('images', 'masks'):
+        (root / sub).mkdir()
+        for i in range(1, 3065):
+            (root / sub / f'{i}.png').touch()
+    return str(root)
+
+
+def test_real_pairs_through_test_pipeline(real_root):
+    _, test_pipeline = _pipelines()
+    dataset = _build(
+        data_root=real_root,
+        split_ratios=(1, 0, 0),
+        pipeline=test_pipeline,
+        test_mode=True)
+    assert len(dataset) == 15
+    assert REAL_256 <= set(_names(dataset))
+    assert dataset.metainfo['classes'] == ('background', 'tumor')
+    for i in range(len(dataset)):
+        out = dataset[i]
+        sample = out['data_samples']
+        side = 256 if _stem(sample.img_path) in REAL_256 else 512
+        assert sample.ori_shape == (side, side)
+        # grey PNG fed as 3 equal channels, resized to 512
+        inputs = out['inputs']
+        assert inputs.shape == (3, 512, 512)
+        assert (inputs == inputs[:1]).all()
+        # mask kept at its original size for the metric, ids 0/1
+        gt = sample.gt_sem_seg.data
+        assert gt.shape == (1, side, side)
+        assert set(gt.unique().tolist()) == {0, 1}
+
+
+def test_real_pairs_through_train_pipeline(real_root):
+    train_pipeline, _ = _pipelines()
+    dataset = _build(
+        data_root=real_root, split_ratios=(1, 0, 0), pipeline=train_pipeline)
+    for i in range(len(dataset)):
+        out = dataset[i]
+        assert out['inputs'].shape == (3, 256, 256)
+        gt = out['data_samples'].gt_sem_seg.data
+        assert gt.shape == (1, 256, 256)
+        assert set(gt.unique().tolist()) <= {0, 1}
+
+
+def test_real_default_split(real_root):
+    parts = [
+        set(_names(_build(data_root=real_root, split=split)))
+        for split in ('train', 'val', 'test')
+    ]
+    assert [len(p) for p in parts] == [9, 3, 3]
+    assert len(set.union(*parts)) == 15
+
+
+def test_split_sizes_full_set(full_size_root):
+    parts = {
+        split: _names(_build(data_root=full_size_root, split=split))
+        for split in ('train', 'val', 'test')
+    }
+    sizes = {split: len(names) for split, names in parts.items()}
+    assert sizes == dict(train=1840, val=612, test=612)
+    everything = set().union(*parts.values())
+    assert everything == {str(i) for i in range(1, 3065)}  # disjoint, all
+    # The same on every machine and run: pinned names of seed 0.
+    assert parts['val'][:5] == ['1', '100', '1004', '1005', '1007']
+    assert parts['test'][:5] == ['1006', '1014', '1016', '1022', '103']
+
+
+def test_split_custom_ratios_and_seed(full_size_root):
+    val = _names(
+        _build(
+            data_root=full_size_root,
+            split='val',
+            split_ratios=(0.7, 0.15, 0.15),
+            split_seed=3))
+    assert len(val) == 459  # floor(3064 * 0.15)
+    default_val = _names(_build(data_root=full_size_root, split='val'))
+    assert set(val) != set(default_val)
+
+
+def test_split_independent_of_listing_order():
+    names = [str(i) for i in range(1, 3065)]
+    shuffled = names[:]
+    random.Random(7).shuffle(shuffled)
+    for split in ('train', 'val', 'test'):
+        expected = split_names(names, split)
+        assert split_names(names[::-1], split) == expected
+        assert split_names(shuffled, split) == expected
+    assert split_names(names, 'val', split_seed=1) != split_names(names, 'val')
+
+
+@pytest.mark.parametrize('kwargs, match', [
+    (dict(split='training'), "split must be one of.*'training'"),
+    (dict(split_ratios=(0.5, 0.2, 0.2)), r'summing to 1.*sum 0\.9'),
+    (dict(split_ratios=(0.6, 0.4)), 'split_ratios must be 3'),
+    (dict(split_ratios=(1.2, -0.1, -0.1)), 'non-negative'),
+    (dict(ann_file='train.txt'), "split_file='train.txt'"),
+])
+def test_bad_split_arguments(tmp_path, kwargs, match):
+    _write_pairs(tmp_path, ['1'])
+    with pytest.raises(ValueError, match=match):
+        BrainTumorDataset(data_root=str(tmp_path), **kwargs)
+
+
+def test_empty_split(tmp_path):
+    _write_pairs(tmp_path, ['1', '2'])  # floor(2 * 0.2) = 0 for val
+    with pytest.raises(ValueError, match="split 'val' of the 2 pairs"):
+        BrainTumorDataset(data_root=str(tmp_path), split='val')
+
+
+def test_split_file(tmp_path):
+    _write_pairs(tmp_path, ['1', '2', '3'])
+    (tmp_path / 'splits').mkdir()
+    (tmp_path / 'splits' / 'mine.txt').write_text('3\n1\n\n')
+    # relative to data_root, like mmseg's ann_file; order kept
+    dataset = BrainTumorDataset(
+        data_root=str(tmp_path), split_file='splits/mine.txt')
+    assert _names(dataset) == ['3', '1']
+    absolute = str(tmp_path / 'splits' / 'mine.txt')
+    dataset = BrainTumorDataset(data_root=str(tmp_path), split_file=absolute)
+    assert _names(dataset) == ['3', '1']
+
+
+def test_split_file_names_missing_pairs(tmp_path):
+    _write_pairs(tmp_path, ['1'])
+    missing = [f'x{i}' for i in range(12)]
+    (tmp_path / 'split.txt').write_text('\n'.join(['1', '1.png'] + missing))
+    with pytest.raises(ValueError) as err:
+        BrainTumorDataset(data_root=str(tmp_path), split_file='split.txt')
+    message = str(err.value)
+    assert 'split.txt' in message
+    assert "13 files: ['1.png', 'x0'" in message
+    assert 'and 3 more' in message
+    assert "'1' for 1.png" in message
+
+
+def test_split_file_not_found(tmp_path):
+    _write_pairs(tmp_path, ['1'])
+    with pytest.raises(FileNotFoundError, match='nope.txt'):
+        BrainTumorDataset(data_root=str(tmp_path), split_file='nope.txt')
+
+
+def test_split_file_empty(tmp_path):
+    _write_pairs(tmp_path, ['1'])
+    (tmp_path / 'empty.txt').write_text('\n\n')
+    with pytest.raises(ValueError, match='empty.txt lists no names'):
+        BrainTumorDataset(data_root=str(tmp_path), split_file='empty.txt')
+
+
+def test_missing_data_root(tmp_path):
+    root = tmp_path / 'brain_tumor'
+    with pytest.raises(FileNotFoundError) as err:
+        BrainTumorDataset(data_root=str(root))
+    message = str(err.value)
+    assert str(root) in message
+    assert 'nikhilroxtomar/brain-tumor-segmentation' in message
+    assert osp.join(str(root), 'images') in message
+    assert osp.join(str(root), 'masks') in message
+
+
+@pytest.mark.parametrize('folder', ['images', 'masks'])
+def test_missing_folder(tmp_path, folder):
+    _write_pairs(tmp_path, ['1'])
+    (tmp_path / folder / '1.png').unlink()
+    (tmp_path / folder).rmdir()
+    with pytest.raises(FileNotFoundError) as err:
+        BrainTumorDataset(data_root=str(tmp_path))
+    message = str(err.value)
+    assert f'folder {tmp_path / folder} does not exist' in message
+    assert 'nikhilroxtomar/brain-tumor-segmentation' in message
+
+
+@pytest.mark.parametrize('folder', ['images', 'masks'])
+def test_empty_folder(tmp_path, folder):
+    _write_pairs(tmp_path, ['1'])
+    (tmp_path / folder / '1.png').unlink()
+    (tmp_path / folder / 'notes.txt').write_text('not a png')
+    with pytest.raises(FileNotFoundError, match=r'has no \*\.png files'):
+        BrainTumorDataset(data_root=str(tmp_path))
+
+
+def test_unpaired_files(tmp_path):
+    _write_pairs(tmp_path, ['1', '2'])
+    for i in range(3, 15):
+        (tmp_path / 'images' / f'{i}.png').touch()
+    (tmp_path / 'masks' / 'extra.png').touch()
+    with pytest.raises(ValueError) as err:
+        BrainTumorDataset(data_root=str(tmp_path))
+    message = str(err.value)
+    assert 'without a mask' in message
+    assert "12 files: ['10.png', '11.png'" in message
+    assert 'and 2 more' in message
+    assert "without an image in" in message
+    assert "1 file: ['extra.png']" in message
+
+
+@pytest.mark.parametrize('pipeline_index', [0, 1])
+def test_mask_size_differs(tmp_path, pipeline_index):
+    _write_pairs(tmp_path, ['1'], size=(16, 16), mask_size=(8, 8))
+    dataset = _build(
+        data_root=str(tmp_path),
+        split_ratios=(1, 0, 0),
+        pipeline=_pipelines()[pipeline_index])
+    mask = str(tmp_path / 'masks' / '1.png')
+    with pytest.raises(ValueError, match=f'Mask {re.escape(mask)} is 8x8'):
+        dataset[0]
+
+
+@pytest.mark.parametrize('broken', ['truncated', 'empty', 'text'])
+@pytest.mark.parametrize('folder', ['images', 'masks'])
+def test_undecodable_png(tmp_path, folder, broken):
+    rng = np.random.default_rng(0)
+    _write_pairs(tmp_path, ['1'])
+    path = tmp_path / folder / '1.png'
+    cv2.imwrite(str(path), rng.integers(0, 256, (64, 64), np.uint8))
+    content = {
+        'truncated': path.read_bytes()[:2000],
+        'empty': b'',
+        'text': b'not a png',
+    }[broken]
+    path.write_bytes(content)
+    dataset = _build(
+        data_root=str(tmp_path),
+        split_ratios=(1, 0, 0),
+        pipeline=_pipelines()[1])
+    with pytest.raises(
+            ValueError, match=f'Cannot decode .*{re.escape(str(path))}'):
+        dataset[0]
+
+
+def test_pipeline_error_not_about_files_propagates(tmp_path):
+    _write_pairs(tmp_path, ['1'])
+    dataset = _build(
+        data_root=str(tmp_path),
+        split_ratios=(1, 0, 0),
+        pipeline=[dict(type='LoadImageFromFile'),
+                  dict(type='BinarizeMask')])
+    with pytest.raises(KeyError, match='gt_seg_map'):
+        dataset[0]
+
+
+def test_colour_image_fed_as_three_channels(tmp_path):
+    _write_pairs(tmp_path, ['1'])
+    colour = np.zeros((8, 8, 3), np.uint8)
+    colour[..., 2] = 200
+    cv2.imwrite(str(tmp_path / 'images' / '1.png'), colour)
+    dataset = _build(
+        data_root=str(tmp_path),
+        split_ratios=(1, 0, 0),
+        pipeline=_pipelines()[1])
+    out = dataset[0]
+    assert out['inputs'].shape == (3, 512, 512)
+    gt = out['data_samples'].gt_sem_seg.data
+    assert set(gt.unique().tolist()) == {0, 1}
+
+
+def test_synthetic_data_loads(tmp_path):
+    make_brain_tumor(str(tmp_path), num=5, size=64)
+    train_pipeline, test_pipeline = _pipelines()
+    for pipeline in (train_pipeline, test_pipeline):
+        dataset = _build(data_root=str(tmp_path), pipeline=pipeline)
+        assert len(dataset) == 3  # 5 - floor(1) - floor(1)
+        gt = dataset[0]['data_samples'].gt_sem_seg.data
+        assert set(gt.unique().tolist()) <= {0, 1}

@@ -1,0 +1,49 @@
+"""BinarizeMask: numpy masks in, 0/1 ids out."""
+import numpy as np
+import pytest
+from mmengine.registry import init_default_scope
+from mmseg.registry import TRANSFORMS
+
+import linknet_mm  # noqa: F401
+from linknet_mm.datasets.transforms import BinarizeMask
+
+
+def test_binarize_mask_0_255():
+    init_default_scope('mmseg')
+    transform = TRANSFORMS.build(dict(type='BinarizeMask'))
+    mask = np.zeros((5, 7), np.uint8)
+    mask[1:3, 2:5] = 255
+    out = transform(dict(gt_seg_map=mask))['gt_seg_map']
+    assert out.dtype == np.uint8
+    assert out.shape == (5, 7)
+    np.testing.assert_array_equal(out, mask // 255)
+
+
+def test_binarize_mask_anti_aliased_values():
+    mask = np.array([[0, 1, 127, 128, 254, 255]], np.uint8)
+    out = BinarizeMask()(dict(gt_seg_map=mask))['gt_seg_map']
+    np.testing.assert_array_equal(out, [[0, 0, 0, 1, 1, 1]])
+    out = BinarizeMask(threshold=1)(dict(gt_seg_map=mask))['gt_seg_map']
+    np.testing.assert_array_equal(out, [[0, 1, 1, 1, 1, 1]])
+
+
+def test_binarize_mask_colour_and_alpha():
+    colour = np.zeros((2, 2, 3), np.uint8)
+    colour[0, 0] = (0, 0, 255)  # red in BGR
+    colour[1, 1] = (200, 200, 200)
+    out = BinarizeMask()(dict(gt_seg_map=colour))['gt_seg_map']
+    np.testing.assert_array_equal(out, [[1, 0], [0, 1]])
+    with_alpha = np.concatenate(
+        [colour, np.full((2, 2, 1), 255, np.uint8)], axis=2)
+    out = BinarizeMask()(dict(gt_seg_map=with_alpha))['gt_seg_map']
+    np.testing.assert_array_equal(out, [[1, 0], [0, 1]])
+
+
+@pytest.mark.parametrize('threshold', [0, 256])
+def test_binarize_mask_bad_threshold(threshold):
+    with pytest.raises(ValueError, match=f'got {threshold}'):
+        BinarizeMask(threshold=threshold)
+
+
+def test_binarize_mask_repr():
+    assert repr(BinarizeMask(100)) == 'BinarizeMask(threshold=100)'

@@ -1,0 +1,145 @@
+"""tools/train.py and tools/test.py end to end on generated brain data."""
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import mmseg
+import pytest
+import torch
+
+from conftest import REPO, TINY_BRAIN, run_tool
+
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def _train(work_dir, data_root, *options, extra=()):
+    return run_tool('train.py', TINY_BRAIN, *extra, '--work-dir', work_dir,
+                    '--cfg-options', f'data_root={data_root}', *options)
+
+
+def _metrics(stdout: str) -> dict:
+    """The metrics of the last ``Iter(test)`` summary line."""
+    line = [ln for ln in stdout.splitlines() if 'Iter(test)' in ln
+            and 'mIoU' in ln][-1]
+    return {k: float(v) for k, v in re.findall(r'(\w+): ([\d.]+)', line)
+            if k in ('aAcc', 'mIoU', 'mAcc', 'mDice')}
+
+
+@pytest.fixture(scope='module')
+def trained(tmp_path_factory, brain_root):
+    work_dir = tmp_path_factory.mktemp('train')
+    _train(work_dir, brain_root)
+    return work_dir
+
+
+def test_train_writes_interval_and_best_checkpoints(trained):
+    names = {p.name for p in trained.glob('*.pth')}
+    assert {'iter_3.pth', 'iter_6.pth'} <= names
+    assert any(n.startswith('best_mDice_iter_') for n in names)
+    assert (trained / 'last_checkpoint').read_text().endswith('iter_6.pth')
+    ckpt = torch.load(trained / 'iter_6.pth')  # weights_only=True
+    assert ckpt['meta']['iter'] == 6
+    assert ckpt['meta']['dataset_meta']['classes'] == ('background', 'tumor')
+
+
+def test_test_tool_evaluates_a_checkpoint(trained, brain_root, tmp_path):
+    proc = run_tool('test.py', TINY_BRAIN, trained / 'iter_6.pth',
+                    '--work-dir', tmp_path, '--cfg-options',
+                    f'data_root={brain_root}')
+    metrics = _metrics(proc.stdout)
+    assert set(metrics) == {'aAcc', 'mIoU', 'mAcc', 'mDice'}
+    dumped = list(tmp_path.glob('*/*.json'))
+    assert dumped and 'mIoU' in json.loads(dumped[0].read_text())
+
+
+def test_mmseg_stock_test_tool_loads_our_checkpoint(trained, brain_root):
+    """mmseg's own tools/test.py: our custom_imports fix torch.load."""
+    stock = Path(mmseg.__file__).parent / '.mim' / 'tools' / 'test.py'
+    proc = subprocess.run(
+        [sys.executable, str(stock), str(TINY_BRAIN),
+         str(trained / 'iter_6.pth'), '--work-dir',
+         str(trained / 'stock_test'), '--cfg-options',
+         f'data_root={brain_root}',
+         f'test_dataloader.dataset.data_root={brain_root}'],
+        cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert 'mIoU' in proc.stdout
+
+
+def test_resume_after_sigkill_matches_an_uninterrupted_run(
+        tmp_path, brain_root):
+    options = ('train_cfg.max_iters=24', 'train_cfg.val_interval=100',
+               'param_scheduler.0.end=24')
+    _train(tmp_path / 'straight', brain_root, *options)
+
+    killed = tmp_path / 'killed'
+    cmd = [sys.executable, 'tools/train.py', str(TINY_BRAIN), '--work-dir',
+           str(killed), '--cfg-options', f'data_root={brain_root}', *options]
+    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.time() + 300
+    while not (killed / 'last_checkpoint').exists():
+        assert proc.poll() is None and time.time() < deadline
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    resumed_from = (killed / 'last_checkpoint').read_text()
+    assert not resumed_from.endswith('iter_24.pth'), 'killed too late'
+
+    out = _train(killed, brain_root, *options, extra=('--resume', ))
+    assert f'Load checkpoint from {resumed_from}' in out.stdout + out.stderr
+    final = torch.load(killed / 'iter_24.pth')
+    straight = torch.load(tmp_path / 'straight' / 'iter_24.pth')
+    assert final['meta']['iter'] == straight['meta']['iter'] == 24
+    for key, value in straight['state_dict'].items():
+        torch.testing.assert_close(final['state_dict'][key], value,
+                                   msg=f'{key} differs after resume')
+
+
+def test_dist_train_two_processes_on_cpu(tmp_path, brain_root):
+    proc = run_tool('dist_train.sh', TINY_BRAIN, 2, '--work-dir', tmp_path,
+                    '--cfg-options', f'data_root={brain_root}',
+                    env=dict(PORT=str(_free_port())))
+    log = proc.stdout + proc.stderr
+    assert 'Distributed training: True' in log
+    assert torch.load(tmp_path / 'iter_6.pth')['meta']['iter'] == 6
+
+
+def test_two_nodes_one_process_each(tmp_path, brain_root):
+    env = dict(NNODES='2', MASTER_ADDR='127.0.0.1', PORT=str(_free_port()))
+    procs = [
+        subprocess.Popen(
+            ['bash', 'tools/dist_train.sh', str(TINY_BRAIN), '1',
+             '--work-dir', str(tmp_path), '--cfg-options',
+             f'data_root={brain_root}'],
+            cwd=REPO, env=dict(os.environ, NODE_RANK=str(rank),
+                               PYTHON=sys.executable, **env),
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        for rank in (0, 1)
+    ]
+    outputs = [p.communicate(timeout=600)[0] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outputs[0][-3000:]
+    assert torch.load(tmp_path / 'iter_6.pth')['meta']['iter'] == 6
+
+
+def test_dist_test_matches_one_process(trained, brain_root, tmp_path):
+    single = _metrics(run_tool(
+        'test.py', TINY_BRAIN, trained / 'iter_6.pth', '--work-dir',
+        tmp_path / 'one', '--cfg-options', f'data_root={brain_root}').stdout)
+    double = _metrics(run_tool(
+        'dist_test.sh', TINY_BRAIN, trained / 'iter_6.pth', '2',
+        '--work-dir', tmp_path / 'two', '--cfg-options',
+        f'data_root={brain_root}', env=dict(PORT=str(_free_port()))).stdout)
+    assert double == single
