@@ -66,5 +66,6 @@ test_dataloader = dict(
         split='test',
         pipeline=test_pipeline))
 # Per-class IoU and Dice are logged too: the 'tumor' row is the one to read.
-val_evaluator = dict(type='IoUMetric', iou_metrics=['mIoU', 'mDice'])
+val_evaluator = dict(
+    type='ClassWiseIoUMetric', iou_metrics=['mIoU', 'mDice'])
 test_evaluator = val_evaluator

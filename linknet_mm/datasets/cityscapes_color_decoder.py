@@ -1,0 +1,503 @@
+"""Decode JPEG-compressed Cityscapes colour label images to trainIds.
+
+The label half of a Kaggle Cityscapes pair is the colour-coded label image,
+resized to 256x256 and saved as JPEG. Flat regions keep their palette colour
+up to a little JPEG noise, but along every edge the resize blends the
+colours of the two sides, JPEG's 4:2:0 chroma subsampling smears hue over
+2-4 pixels while brightness stays sharp, and bicubic resizing overshoots.
+Nearest-palette decoding then fails on many edge pixels, and worse, some
+blends land right on a third palette colour: black/car edges look like
+``trailer`` or ``caravan``, black/pole edges like ``building``.
+
+:class:`CityscapesColorDecoder` decodes in two steps, both vectorised:
+
+1. A lookup table over colours quantised to 6 bits per channel gives each
+   pixel its nearest palette colour and a kind. A *close* colour lies
+   within ``confident_distance`` of a palette colour; the pixel is
+   *confident* if its 3x3 neighbourhood has the same nearest colour (a
+   blend strip along an edge is thinner, so a blend that happens to look
+   like a third palette colour is not trusted). A colour far from every
+   palette colour is *direct* when every plausible way of explaining it as
+   a blend of two palette colours decides the same class. All other pixels
+   are *resolved*.
+2. A pixel to resolve looks up the confident classes around it (the
+   highest and lowest palette index in the smallest neighbourhood of
+   ``radii`` that has any) and explains its
+   colour as a blend of two palette colours: luma and chroma may mix in
+   somewhat different proportions (JPEG blurs chroma), and the luma
+   proportion decides which side the pixel is on when the two colours
+   differ in brightness. Each colour of the blend absent from the
+   neighbourhood costs ``absent_penalty``; the cheapest explanation wins
+   and the pixel gets its nearer colour. A thin pole, sign or void strip
+   with no confident pixel of its own is still found when its colour
+   clearly says so. No class is made up: every decision is one of the two
+   colours of a blend that fits. The decision per 5-bit colour cell and
+   pair of neighbourhood classes comes from a second table.
+
+Black and the other void colours are classes of the colour space like any
+other and decode to 255. The tables (4 MB + 15 MB) are built once per
+process and setting, on first use (about a second), and cached in memory.
+"""
+import functools
+import itertools
+from typing import Optional, Sequence, Tuple
+
+import cv2
+import numpy as np
+
+from .cityscapes_labels import color_to_train_id
+
+# Kinds of colours in the main lookup table (its top 3 bits).
+CLOSE, DIRECT, RESOLVE = 0, 1, 2
+# Unordered pairs of neighbourhood classes (29 classes or none).
+PAIRS = 30 * 31 // 2
+# Colours per block while building the explanation table.
+CHUNK = 4096
+# JPEG's (JFIF) RGB -> Y, Cb, Cr matrix (without the 128 offsets).
+RGB_TO_YCC = np.array([[0.299, 0.587, 0.114], [-0.168736, -0.331264, 0.5],
+                       [0.5, -0.418688, -0.081312]], np.float32)
+CHANNEL_ORDERS = ('bgr', 'rgb')
+
+
+def palette_colors() -> Tuple[np.ndarray, np.ndarray]:
+    """The distinct colours of the label images and their trainIds.
+
+    Returns:
+        tuple[np.ndarray, np.ndarray]: float32 RGB colours of shape (29, 3)
+        and their uint8 trainIds (255 for the void colours).
+    """
+    mapping = color_to_train_id()
+    colors = np.array(list(mapping), np.float32)
+    train_ids = np.array(list(mapping.values()), np.uint8)
+    return colors, train_ids
+
+
+def _check_color_image(color: np.ndarray, channel_order: str) -> None:
+    """Raise ValueError unless ``color`` is an (H, W, 3) uint8 image.
+
+    Args:
+        color (np.ndarray): The colour label image.
+        channel_order (str): ``'bgr'`` or ``'rgb'``.
+    """
+    if channel_order not in CHANNEL_ORDERS:
+        raise ValueError(f'channel_order must be one of {CHANNEL_ORDERS}, '
+                         f'got {channel_order!r}')
+    if color.dtype != np.uint8 or color.ndim != 3 or color.shape[2] != 3:
+        raise ValueError('Expected a colour label image of shape (H, W, 3) '
+                         f'and dtype uint8, got shape {color.shape} and '
+                         f'dtype {color.dtype}')
+
+
+def nearest_palette_decode(color: np.ndarray,
+                           channel_order: str = 'bgr') -> np.ndarray:
+    """Decode by the nearest palette colour alone (the plain baseline).
+
+    Args:
+        color (np.ndarray): uint8 colour label image of shape (H, W, 3).
+        channel_order (str): ``'bgr'`` (as mmcv and OpenCV load images) or
+            ``'rgb'``. Defaults to 'bgr'.
+
+    Returns:
+        np.ndarray: uint8 trainIds of shape (H, W), 255 for void colours.
+    """
+    _check_color_image(color, channel_order)
+    colors, train_ids = palette_colors()
+    if channel_order == 'bgr':
+        colors = colors[:, ::-1]
+    pixels = color.reshape(-1, 3).astype(np.float32)
+    # |p - c|^2 = |p|^2 - 2 p.c + |c|^2; |p|^2 is the same for every c.
+    scores = pixels @ (-2 * colors.T) + (colors**2).sum(1)
+    return train_ids[scores.argmin(1)].reshape(color.shape[:2])
+
+
+def away_from_edges(truth: np.ndarray, size: int = 3) -> np.ndarray:
+    """Pixels whose ``size`` x ``size`` neighbourhood is one class.
+
+    Args:
+        truth (np.ndarray): uint8 label map (H, W).
+        size (int): Side of the neighbourhood. Defaults to 3.
+
+    Returns:
+        np.ndarray: bool mask (H, W).
+    """
+    kernel = np.ones((size, size), np.uint8)
+    return cv2.dilate(truth, kernel) == cv2.erode(truth, kernel)
+
+
+def exactness(decoded: np.ndarray,
+              truth: np.ndarray,
+              valid: Optional[np.ndarray] = None,
+              size: int = 3) -> Tuple[int, int, int, int]:
+    """How many pixels decode to their true trainId.
+
+    Args:
+        decoded (np.ndarray): Decoded trainIds (H, W).
+        truth (np.ndarray): True trainIds (H, W).
+        valid (np.ndarray, optional): bool mask of the pixels to score;
+            all when None. Defaults to None.
+        size (int): Neighbourhood side for "away from edges", see
+            :func:`away_from_edges`. Defaults to 3.
+
+    Returns:
+        tuple[int, int, int, int]: Correct and scored pixels, over all
+        pixels and over those away from edges (sum them over images and
+        divide for pooled fractions).
+    """
+    if valid is None:
+        valid = np.ones(truth.shape, bool)
+    correct = (decoded == truth) & valid
+    away = away_from_edges(truth, size) & valid
+    return (int(correct.sum()), int(valid.sum()), int(correct[away].sum()),
+            int(away.sum()))
+
+
+def _grid(bits: int, channel_order: str) -> np.ndarray:
+    """Centres of the cells of a colour grid, as RGB.
+
+    Cell ``i`` holds the colours whose channels, in memory order and
+    quantised to ``bits``, are ``(i & m, i >> bits & m, i >> 2 * bits)``
+    with ``m = 2**bits - 1``.
+
+    Args:
+        bits (int): Bits kept per channel.
+        channel_order (str): Memory order of the channels.
+
+    Returns:
+        np.ndarray: float32 RGB colours of shape (2**(3 * bits), 3).
+    """
+    step = 1 << (8 - bits)
+    index = np.arange(1 << (3 * bits))
+    mask = (1 << bits) - 1
+    channels = [(index >> (shift * bits)) & mask for shift in range(3)]
+    grid = np.stack(channels, 1).astype(np.float32) * step + (step - 1) / 2
+    return grid[:, ::-1] if channel_order == 'bgr' else grid
+
+
+class _Explainer:
+    """Explain colours as blends of two palette colours (see module doc).
+
+    Args:
+        colors (np.ndarray): float32 RGB palette of shape (n, 3).
+        first (np.ndarray): First palette index of each explanation.
+        second (np.ndarray): Second palette index; equal to ``first`` for a
+            pure colour.
+        chroma_weight (float): Weight of the chroma proportion against the
+            luma one when they decide the class, per unit of squared
+            colour difference.
+        overshoot (float): How far a proportion may leave [0, 1] at no
+            cost (bicubic resizing overshoots).
+        mix_tolerance (float): How much the luma and chroma proportions may
+            differ at no cost; beyond, the difference costs its share of
+            the smaller of the two colours' luma and chroma differences.
+    """
+
+    def __init__(self, colors: np.ndarray, first: np.ndarray,
+                 second: np.ndarray, chroma_weight: float, overshoot: float,
+                 mix_tolerance: float) -> None:
+        self.colors = colors
+        self.first, self.second = first, second
+        self.pure = first == second
+        ycc = colors @ RGB_TO_YCC.T
+        self.start = ycc[first]
+        delta = ycc[second] - self.start
+        self.delta_y = delta[:, 0]
+        self.delta_c = delta[:, 1:]
+        luma_weight = self.delta_y**2
+        chroma_sq = (self.delta_c**2).sum(1)
+        chroma_w = chroma_sq * chroma_weight
+        self.luma_share = luma_weight / np.maximum(luma_weight + chroma_w,
+                                                   1e-6)
+        self.safe_dy = np.where(
+            np.abs(self.delta_y) > 1e-3, self.delta_y, 1e-3)
+        self.safe_dc = np.maximum(chroma_sq, 1e-3)
+        self.overshoot = overshoot
+        self.mix_tolerance = mix_tolerance
+        self.span = np.minimum(np.abs(self.delta_y), np.sqrt(chroma_sq))
+
+    def __call__(self, rgb: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+        """Fit every explanation to every colour.
+
+        Args:
+            rgb (np.ndarray): float32 colours of shape (N, 3).
+
+        Returns:
+            tuple[np.ndarray, np.ndarray]: Residuals (N, E) and decided
+            palette indices (N, E).
+        """
+        low, high = -self.overshoot, 1 + self.overshoot
+        ycc = rgb @ RGB_TO_YCC.T
+        dy = ycc[:, None, 0] - self.start[None, :, 0]
+        dcb = ycc[:, None, 1] - self.start[None, :, 1]
+        dcr = ycc[:, None, 2] - self.start[None, :, 2]
+        alpha = dy / self.safe_dy
+        beta = (dcb * self.delta_c[:, 0] +
+                dcr * self.delta_c[:, 1]) / self.safe_dc
+        fit_b = np.clip(beta, low, high)
+        residual = np.hypot(dcb - fit_b * self.delta_c[:, 0],
+                            dcr - fit_b * self.delta_c[:, 1])
+        residual += np.abs(dy - np.clip(alpha, low, high) * self.delta_y)
+        alpha = np.clip(alpha, 0, 1)
+        beta = np.clip(beta, 0, 1)
+        mismatch = np.maximum(np.abs(alpha - beta) - self.mix_tolerance, 0)
+        residual += mismatch * self.span
+        share = alpha * self.luma_share + beta * (1 - self.luma_share)
+        decision = np.where(share < 0.5, self.first, self.second)
+        # A pure colour: plain RGB distance.
+        pure = np.flatnonzero(self.pure)
+        residual[:, pure] = np.sqrt(
+            ((rgb[:, None] - self.colors[self.first[pure]])**2).sum(-1))
+        return residual, decision
+
+
+def _pair_index(high: np.ndarray, low: np.ndarray) -> np.ndarray:
+    """Index of an unordered pair of neighbourhood classes.
+
+    Args:
+        high (np.ndarray): Higher class + 1 (0: no class), 0-29.
+        low (np.ndarray): Lower class + 1 (0: no class), <= ``high``.
+
+    Returns:
+        np.ndarray: ``high * (high + 1) / 2 + low``, 0-464.
+    """
+    high = high.astype(np.intp)
+    return high * (high + 1) // 2 + low
+
+
+def _decision_table(explain: _Explainer, cells: np.ndarray, num: int,
+                    absent_penalty: float) -> Tuple[np.ndarray, np.ndarray]:
+    """Decide every colour cell for every pair of neighbourhood classes.
+
+    With neighbourhood classes {h, l}, an explanation costs its residual
+    plus ``absent_penalty`` per colour of it other than h and l; the
+    cheapest one decides. The candidates: the pure colours and the blend of
+    h and l, the best explanation involving h and that involving l, and
+    the best of all.
+
+    Args:
+        explain (_Explainer): The blend model.
+        cells (np.ndarray): float32 RGB centres of the colour cells.
+        num (int): Number of palette colours.
+        absent_penalty (float): Cost of a blend colour absent from the
+            neighbourhood.
+
+    Returns:
+        tuple[np.ndarray, np.ndarray]: uint8 decisions of shape
+        (len(cells), PAIRS), indexed by :func:`_pair_index`, and the
+        decision of each cell if it does not depend on the neighbourhood
+        (255 where it does).
+    """
+    first, second = explain.first, explain.second
+    column = np.empty((num, num), np.intp)  # explanation of a pair
+    column[first, second] = column[second, first] = np.arange(len(first))
+    involving = [
+        np.flatnonzero((first == idx) | (second == idx)) for idx in range(num)
+    ]
+    size = len(cells)
+    # Explanation-major, so that one explanation's values are contiguous.
+    residual = np.empty((len(first), size), np.float16)
+    decision = np.empty((len(first), size), np.uint8)
+    # Per class A, the best explanation involving A: residual, decision and
+    # the other colour (-1 for A alone).
+    res_with = np.empty((num, size), np.float32)
+    dec_with = np.empty((num, size), np.uint8)
+    partner_with = np.empty((num, size), np.int8)
+    res_best = np.empty(size, np.float32)
+    dec_best = np.empty(size, np.uint8)
+    direct = np.empty(size, np.uint8)
+    for start in range(0, size, CHUNK):
+        block = slice(start, start + CHUNK)
+        res, dec = explain(cells[block])
+        residual[:, block], decision[:, block] = res.T, dec.T
+        rows = np.arange(len(res))
+        for idx, cols in enumerate(involving):
+            pick = cols[res[:, cols].argmin(1)]
+            res_with[idx, block] = res[rows, pick]
+            dec_with[idx, block] = dec[rows, pick]
+            other = first[pick] + second[pick] - idx
+            partner_with[idx, block] = np.where(other == idx, -1, other)
+        pick = res.argmin(1)
+        res_best[block] = res[rows, pick]
+        dec_best[block] = dec[rows, pick]
+        # If every explanation that could win, whatever the neighbourhood,
+        # decides the same, the neighbourhood is not needed.
+        near = res <= res_best[block, None] + 2 * absent_penalty
+        same = np.where(near, dec == dec_best[block, None], True).all(1)
+        direct[block] = np.where(same, dec_best[block], 255)
+
+    table = np.empty((size, PAIRS), np.uint8)
+    for high in range(num + 1):
+        for low in range(high + 1):
+            present = sorted({high - 1, low - 1} - {-1})
+            cost = res_best + 2 * absent_penalty
+            decided = dec_best
+            candidates = [(residual[column[a, b]], decision[column[a, b]])
+                          for a in present for b in present if a <= b]
+            for idx in present:
+                partner = partner_with[idx]
+                known = (partner == -1) | (partner == high - 1) | (
+                    partner == low - 1)
+                candidates.append(
+                    (res_with[idx] + np.where(known, 0, absent_penalty),
+                     dec_with[idx]))
+            for cand_cost, cand_decision in candidates:
+                better = cand_cost < cost
+                cost = np.where(better, cand_cost, cost)
+                decided = np.where(better, cand_decision, decided)
+            table[:, _pair_index(np.array(high), low)] = decided
+    return table, direct
+
+
+@functools.lru_cache(maxsize=None)
+def _build_tables(channel_order: str, confident_distance: float,
+                  absent_penalty: float, chroma_weight: float,
+                  overshoot: float,
+                  mix_tolerance: float) -> Tuple[np.ndarray, np.ndarray]:
+    """Build the main lookup table and the decision table.
+
+    Args are those of :class:`CityscapesColorDecoder`.
+
+    Returns:
+        tuple[np.ndarray, np.ndarray]: The main table, uint8 indexed by the
+        22-bit key ``(packed >> 2) & 0x3F3F3F`` of a pixel (palette index in
+        the low 5 bits, kind above), and the decision table, uint8 of shape
+        (32768, PAIRS): the palette index of a pixel to resolve, per 5-bit
+        colour cell and pair of neighbourhood classes.
+    """
+    colors, _ = palette_colors()
+    num = len(colors)
+    pairs = np.array(list(itertools.combinations(range(num), 2)))
+    first = np.concatenate([np.arange(num), pairs[:, 0]])
+    second = np.concatenate([np.arange(num), pairs[:, 1]])
+    explain = _Explainer(colors, first, second, chroma_weight, overshoot,
+                         mix_tolerance)
+    table, direct = _decision_table(explain, _grid(5, channel_order), num,
+                                    absent_penalty)
+
+    grid = _grid(6, channel_order)
+    scores = grid @ (-2 * colors.T) + (colors**2).sum(1)
+    nearest = scores.argmin(1)
+    distance_sq = scores[np.arange(len(grid)), nearest] + (grid**2).sum(1)
+    kind = np.where(distance_sq < confident_distance**2, CLOSE, RESOLVE)
+    index = np.arange(len(grid))
+    q0, q1, q2 = index & 63, index >> 6 & 63, index >> 12
+    parent = q0 >> 1 | (q1 >> 1) << 5 | (q2 >> 1) << 10
+    use_direct = (kind == RESOLVE) & (direct[parent] != 255)
+    label = nearest.astype(np.uint8)
+    label[use_direct] = direct[parent[use_direct]]
+    kind[use_direct] = DIRECT
+    lut = np.zeros(1 << 22, np.uint8)
+    lut[q0 | q1 << 8 | q2 << 16] = label | kind.astype(np.uint8) << 5
+    return lut, table
+
+
+class CityscapesColorDecoder:
+    """Turn a (JPEG-compressed, resized) Cityscapes colour label image into
+    trainIds; see the module docstring for how.
+
+    Args:
+        channel_order (str): Channel order of the images to decode,
+            ``'bgr'`` (as mmcv and OpenCV load them) or ``'rgb'``.
+            Defaults to 'bgr'.
+        confident_distance (float): RGB distance to a palette colour below
+            which a pixel inside a patch of that colour is confident.
+            Defaults to 16.
+        absent_penalty (float): Cost of a blend colour absent from the
+            confident neighbourhood, in colour distance units. Defaults to
+            10.
+        radii (Sequence[int]): Radii of the square neighbourhoods searched
+            for confident classes, smallest first: a pixel uses the
+            smallest one that holds any. Defaults to (1, 4).
+        chroma_weight (float): How much the chroma proportion decides a
+            blend against the luma one, per squared colour difference; low
+            because JPEG blurs chroma. Defaults to 0.1.
+        overshoot (float): How far a blend proportion may leave [0, 1] for
+            free (bicubic resizing overshoots). Defaults to 0.1.
+        mix_tolerance (float): How much the luma and chroma proportions of
+            a blend may differ for free. Defaults to 0.4.
+
+    Examples:
+        >>> decoder = CityscapesColorDecoder()
+        >>> train_ids = decoder(label_half_bgr)  # (H, W) uint8
+    """
+
+    def __init__(self,
+                 channel_order: str = 'bgr',
+                 confident_distance: float = 16.0,
+                 absent_penalty: float = 10.0,
+                 radii: Sequence[int] = (1, 4),
+                 chroma_weight: float = 0.1,
+                 overshoot: float = 0.1,
+                 mix_tolerance: float = 0.4) -> None:
+        if channel_order not in CHANNEL_ORDERS:
+            raise ValueError(f'channel_order must be one of '
+                             f'{CHANNEL_ORDERS}, got {channel_order!r}')
+        if not radii or list(radii) != sorted(set(radii)) or radii[0] < 1:
+            raise ValueError('radii must be increasing radii >= 1, got '
+                             f'{radii!r}')
+        self.channel_order = channel_order
+        self._table_args = (channel_order, float(confident_distance),
+                            float(absent_penalty), float(chroma_weight),
+                            float(overshoot), float(mix_tolerance))
+        self._train_ids = palette_colors()[1]
+        self._kernel3 = np.ones((3, 3), np.uint8)
+        self._kernels = [
+            np.ones((2 * radius + 1, 2 * radius + 1), np.uint8)
+            for radius in radii
+        ]
+
+    def __call__(self, color: np.ndarray) -> np.ndarray:
+        """Decode one colour label image.
+
+        Args:
+            color (np.ndarray): uint8 image of shape (H, W, 3) in
+                ``channel_order``; a view into a larger array is fine.
+
+        Returns:
+            np.ndarray: uint8 trainIds of shape (H, W), 255 for void.
+        """
+        _check_color_image(color, self.channel_order)
+        lut, table = _build_tables(*self._table_args)
+        # One uint32 per pixel, channel 0 in the low byte; then 6 bits of
+        # each channel: the key of the main table.
+        key = cv2.cvtColor(color, cv2.COLOR_BGR2BGRA).view('<u4')[..., 0]
+        np.right_shift(key, 2, out=key)
+        np.bitwise_and(key, 0x3F3F3F, out=key)
+        entry = np.take(lut, key)
+        classes = entry & 31
+        kind = entry >> 5
+        kernel3 = self._kernel3
+        uniform = cv2.dilate(classes, kernel3) == cv2.erode(classes, kernel3)
+        confident = (kind == CLOSE) & uniform
+        todo = np.flatnonzero(~confident & (kind != DIRECT))
+        if todo.size:
+            self._resolve(classes, confident, key.ravel()[todo], todo, table)
+        return np.take(self._train_ids, classes)
+
+    def _resolve(self, classes: np.ndarray, confident: np.ndarray,
+                 key: np.ndarray, todo: np.ndarray, table: np.ndarray) -> None:
+        """Decide the uncertain pixels from their confident neighbourhood.
+
+        Args:
+            classes (np.ndarray): uint8 palette indices (H, W); the entries
+                at ``todo`` are overwritten.
+            confident (np.ndarray): bool mask (H, W) of confident pixels.
+            key (np.ndarray): Main-table keys of the pixels to decide.
+            todo (np.ndarray): Flat indices of the pixels to decide.
+            table (np.ndarray): The decision table.
+        """
+        # Highest and lowest confident class nearby, + 1 (0: none), from
+        # the smallest neighbourhood that has one. In uint8, 0 - 1 wraps to
+        # 255 (never the minimum when a class is near) and back.
+        known = (classes + 1) * confident
+        known_or_255 = known - 1
+        high = low = 0
+        for kernel in self._kernels[::-1]:
+            near_high = np.take(cv2.dilate(known, kernel), todo)
+            near_low = np.take(cv2.erode(known_or_255, kernel), todo) + 1
+            found = near_high > 0
+            high = np.where(found, near_high, high)
+            low = np.where(found, near_low, low)
+        cell = ((key >> 1) & 0x1F) | ((key >> 4) & 0x3E0) | (
+            (key >> 7) & 0x7C00)
+        flat = cell.astype(np.intp) * PAIRS + _pair_index(high, low)
+        classes.ravel()[todo] = np.take(table, flat)

@@ -1,0 +1,102 @@
+"""Kaggle "cityscapes-image-pairs": photo | colour label composites."""
+import os.path as osp
+from typing import List
+
+import mmengine.fileio as fileio
+from mmseg.datasets import BaseSegDataset
+from mmseg.registry import DATASETS
+
+from .cityscapes_labels import CLASSES, PALETTE
+from .errors import DatasetNotFoundError
+
+KAGGLE_SET = 'dansbecker/cityscapes-image-pairs'
+
+
+@DATASETS.register_module()
+class CityscapesPairsDataset(BaseSegDataset):
+    """Cityscapes image pairs (pix2pix's Cityscapes set, as on Kaggle).
+
+    The Kaggle set ``dansbecker/cityscapes-image-pairs`` is laid out as::
+
+        data_root/train/1.jpg ... 2975.jpg
+        data_root/val/1.jpg ... 500.jpg
+
+    Each file is a 256x512 (HxW) JPEG: the street photo in the left half and
+    the colour-coded Cityscapes label image in the right half (some copies
+    swap them: see ``photo_side`` of the loading transforms). There are no
+    separate annotation files, so each data info points at the composite
+    both as ``img_path`` and as ``seg_map_path``; the pipeline starts with
+    ``LoadCityscapesPair`` (or ``LoadImageFromFile`` + ``SplitImagePair``)
+    and ``DecodeCityscapesColors`` instead of ``LoadAnnotations``. Classes
+    and palette are those of mmseg's ``CityscapesDataset`` (19 trainIds).
+
+    Args:
+        img_suffix (str): Suffix of the composites. Defaults to '.jpg'.
+        data_prefix (dict): ``img_path`` is the split folder under
+            ``data_root``. Defaults to dict(img_path='train').
+        **kwargs: For :class:`BaseSegDataset` (``data_root``,
+            ``pipeline``...), except ``ann_file``, ``seg_map_suffix`` and a
+            true ``reduce_zero_label``, which do not apply.
+    """
+    METAINFO = dict(classes=CLASSES, palette=PALETTE)
+
+    def __init__(self,
+                 img_suffix: str = '.jpg',
+                 data_prefix: dict = dict(img_path='train'),
+                 **kwargs) -> None:
+        for key in ('ann_file', 'seg_map_suffix', 'reduce_zero_label'):
+            if kwargs.get(key):
+                raise ValueError(
+                    f'CityscapesPairsDataset does not take {key}='
+                    f'{kwargs[key]!r}: the labels are the colour half of '
+                    'each composite, listed from the split folder '
+                    '(data_prefix=dict(img_path=...))')
+            kwargs.pop(key, None)
+        super().__init__(
+            img_suffix=img_suffix,
+            seg_map_suffix=img_suffix,
+            reduce_zero_label=False,
+            data_prefix=data_prefix,
+            **kwargs)
+
+    def load_data_list(self) -> List[dict]:
+        """List the composites of the split folder.
+
+        Returns:
+            list[dict]: One dict per composite, sorted by path, with
+            ``img_path`` and ``seg_map_path`` (both the composite),
+            ``label_map``, ``reduce_zero_label`` and ``seg_fields``.
+        """
+        split_dir = self.data_prefix.get('img_path') or ''
+        hint = (f'Download the Kaggle data set {KAGGLE_SET!r} '
+                f'(https://www.kaggle.com/datasets/{KAGGLE_SET}) and unzip '
+                'it so that data_root/train and data_root/val hold the '
+                f'*{self.img_suffix} composites.')
+        if self.data_root is not None and not fileio.isdir(
+                self.data_root, backend_args=self.backend_args):
+            raise DatasetNotFoundError(
+                f'Cityscapes pairs data_root {self.data_root} does not '
+                f'exist. {hint}')
+        if not fileio.isdir(split_dir, backend_args=self.backend_args):
+            raise DatasetNotFoundError(
+                f'Cityscapes pairs split folder {split_dir} does not exist. '
+                f'{hint}')
+        names = sorted(
+            fileio.list_dir_or_file(
+                split_dir,
+                list_dir=False,
+                suffix=self.img_suffix,
+                recursive=False,
+                backend_args=self.backend_args))
+        if not names:
+            raise DatasetNotFoundError(
+                f'Cityscapes pairs split folder {split_dir} has no '
+                f'*{self.img_suffix} files. {hint}')
+        return [
+            dict(
+                img_path=osp.join(split_dir, name),
+                seg_map_path=osp.join(split_dir, name),
+                label_map=self.label_map,
+                reduce_zero_label=self.reduce_zero_label,
+                seg_fields=[]) for name in names
+        ]

@@ -1,0 +1,104 @@
+"""Load a Kaggle Cityscapes photo | label composite and split it."""
+from typing import Optional
+
+import cv2
+import mmengine.fileio as fileio
+import numpy as np
+from mmcv.transforms import BaseTransform
+from mmseg.registry import TRANSFORMS
+
+from .split_image_pair import check_photo_side, split_image_pair
+
+JPEG_START, JPEG_END = b'\xff\xd8', b'\xff\xd9'
+
+
+def decode_composite(content: bytes, filename: str) -> np.ndarray:
+    """Decode an image file's bytes, refusing empty or truncated files.
+
+    A JPEG must end with its end-of-image marker: depending on the version,
+    OpenCV decodes a truncated JPEG to an image whose missing part is grey,
+    with only a warning.
+
+    Args:
+        content (bytes): The file's content.
+        filename (str): The file, for error messages.
+
+    Returns:
+        np.ndarray: The image as stored (no channel conversion): (H, W) for
+        grey, (H, W, 3) BGR for colour.
+
+    Raises:
+        ValueError: If the file is empty, truncated or not an image.
+    """
+    if not content:
+        raise ValueError(f'{filename} is empty; expected a JPEG composite')
+    if (content.startswith(JPEG_START)
+            and not content.rstrip(b'\0').endswith(JPEG_END)):
+        raise ValueError(f'{filename} is a truncated JPEG (no end-of-image '
+                         'marker); re-download or remove it')
+    image = cv2.imdecode(
+        np.frombuffer(content, np.uint8), cv2.IMREAD_UNCHANGED)
+    if image is None:
+        raise ValueError(f'{filename} cannot be decoded: it is truncated, '
+                         'corrupt or not an image; re-download or remove it')
+    return image
+
+
+@TRANSFORMS.register_module()
+class LoadCityscapesPair(BaseTransform):
+    """Read a photo | colour-label composite once, check it and split it.
+
+    Replaces ``LoadImageFromFile`` + :class:`SplitImagePair`, with errors
+    that name the file for empty, truncated or undecodable files, grey
+    images and composites that are not twice as wide as high. ``img`` is
+    the photo (BGR); the colour label half is kept as ``gt_color`` for
+    ``DecodeCityscapesColors``.
+
+    Required Keys:
+
+    - img_path
+
+    Added Keys:
+
+    - img
+    - img_shape
+    - ori_shape
+    - gt_color (np.uint8): The colour label half (BGR), (H, H, 3).
+
+    Args:
+        photo_side (str): Which half holds the photo, ``'left'`` (the
+            Kaggle set) or ``'right'``. Defaults to 'left'.
+        backend_args (dict, optional): Arguments to instantiate the file
+            backend, see :func:`mmengine.fileio.get`. Defaults to None.
+    """
+
+    def __init__(self,
+                 photo_side: str = 'left',
+                 backend_args: Optional[dict] = None) -> None:
+        check_photo_side(photo_side)
+        self.photo_side = photo_side
+        self.backend_args = backend_args.copy() if backend_args else None
+
+    def transform(self, results: dict) -> dict:
+        """Load, check and split the composite at ``results['img_path']``.
+
+        Args:
+            results (dict): Result dict from the dataset.
+
+        Returns:
+            dict: ``results`` with ``img``, ``img_shape``, ``ori_shape`` and
+            ``gt_color``.
+        """
+        filename = results['img_path']
+        content = fileio.get(filename, backend_args=self.backend_args)
+        composite = decode_composite(content, filename)
+        photo, color = split_image_pair(composite, self.photo_side, filename)
+        results['img'] = photo
+        results['gt_color'] = color
+        results['img_shape'] = photo.shape[:2]
+        results['ori_shape'] = photo.shape[:2]
+        return results
+
+    def __repr__(self) -> str:
+        return (f"{self.__class__.__name__}(photo_side='{self.photo_side}', "
+                f'backend_args={self.backend_args})')

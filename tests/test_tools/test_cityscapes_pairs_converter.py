@@ -1,0 +1,100 @@
+"""tools/dataset_converters/cityscapes_pairs.py: layout, labels that match
+on-the-fly decoding, atomic writes and bad input."""
+import importlib.util
+import os
+import sys
+
+import cv2
+import numpy as np
+import pytest
+from mmseg.registry import DATASETS
+
+from conftest import REPO, run_tool
+
+from linknet_mm.datasets.synthetic import make_cityscapes_pairs
+
+TOOL = REPO / 'tools' / 'dataset_converters' / 'cityscapes_pairs.py'
+
+
+def _tool():
+    spec = importlib.util.spec_from_file_location('cityscapes_converter', TOOL)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _run(monkeypatch, *args):
+    monkeypatch.setattr(sys, 'argv', [str(TOOL)] + [str(a) for a in args])
+    _tool().main()
+
+
+@pytest.fixture(scope='module')
+def pairs_root(tmp_path_factory):
+    root = tmp_path_factory.mktemp('cityscapes_pairs')
+    make_cityscapes_pairs(str(root), num_train=3, num_val=2, seed=4)
+    return root
+
+
+@pytest.mark.parametrize('nproc', [1, 2])
+def test_cityscapes_pairs_converter(monkeypatch, pairs_root, tmp_path, nproc):
+    out = tmp_path / 'out'
+    if nproc == 1:
+        _run(monkeypatch, pairs_root, out)
+    else:  # worker processes need the tool importable: run it as a script
+        proc = run_tool('dataset_converters/cityscapes_pairs.py', pairs_root,
+                        out, '--nproc', nproc)
+        assert 'Converted 5 composites' in proc.stdout + proc.stderr
+    for split, names in (('train', ['1', '2', '3']), ('val', ['1', '2'])):
+        assert sorted(os.listdir(out / 'img_dir' /
+                                 split)) == [f'{n}.png' for n in names]
+        assert sorted(os.listdir(out / 'ann_dir' / split)) == [
+            f'{n}_labelTrainIds.png' for n in names
+        ]
+        dataset = DATASETS.build(
+            dict(
+                type='CityscapesPairsDataset',
+                data_root=str(pairs_root),
+                data_prefix=dict(img_path=split),
+                pipeline=[
+                    dict(type='LoadCityscapesPair'),
+                    dict(type='DecodeCityscapesColors')
+                ]))
+        for i, name in enumerate(names):
+            sample = dataset[i]
+            photo = cv2.imread(str(out / 'img_dir' / split / f'{name}.png'))
+            label = cv2.imread(
+                str(out / 'ann_dir' / split / f'{name}_labelTrainIds.png'),
+                cv2.IMREAD_UNCHANGED)
+            np.testing.assert_array_equal(photo, sample['img'])
+            assert label.dtype == np.uint8 and label.ndim == 2
+            np.testing.assert_array_equal(label, sample['gt_seg_map'])
+
+
+def test_cityscapes_pairs_converter_leaves_no_partial_files(
+        monkeypatch, pairs_root, tmp_path):
+    root = tmp_path / 'root'
+    for split in ('train', 'val'):
+        (root / split).mkdir(parents=True)
+        for name in ('1.jpg', '2.jpg'):
+            (root / split / name).write_bytes(
+                (pairs_root / split / name).read_bytes())
+    # The second training composite is truncated: the run stops there.
+    broken = root / 'train' / '2.jpg'
+    broken.write_bytes(broken.read_bytes()[:5000])
+    out = tmp_path / 'out'
+    with pytest.raises(ValueError, match='truncated'):
+        _run(monkeypatch, root, out)
+    assert os.listdir(out / 'img_dir' / 'train') == ['1.png']
+    assert os.listdir(out / 'ann_dir' / 'train') == ['1_labelTrainIds.png']
+
+
+def test_cityscapes_pairs_converter_missing_split(monkeypatch, pairs_root,
+                                                  tmp_path):
+    (tmp_path / 'train').mkdir()
+    (tmp_path / 'train' / '1.jpg').write_bytes(
+        (pairs_root / 'train' / '1.jpg').read_bytes())
+    with pytest.raises(FileNotFoundError) as info:
+        _run(monkeypatch, tmp_path, tmp_path / 'out')
+    message = str(info.value)
+    assert str(tmp_path / 'val') in message
+    assert 'dansbecker/cityscapes-image-pairs' in message
