@@ -13,7 +13,9 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 from linknet_mm.datasets.errors import DatasetNotFoundError
-from linknet_mm.utils import ConfigError, load_tool_config
+from linknet_mm.engine import CheckpointMismatchError
+from linknet_mm.utils import (ConfigError, check_work_dir,
+                               load_tool_config)
 from mmseg.registry import RUNNERS
 
 
@@ -69,6 +71,7 @@ def trigger_visualization_hook(cfg: Config,
         raise ConfigError('--show/--show-dir need default_hooks.visualization'
                           " = dict(type='SegVisualizationHook')")
     hook['draw'] = True
+    hook.setdefault('interval', 1)  # every image, unless the config thins
     if args.show:
         hook['show'] = True
         hook['wait_time'] = args.wait_time
@@ -87,6 +90,7 @@ def main() -> None:
     elif cfg.get('work_dir', None) is None:
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
+    check_work_dir(cfg.work_dir)
     if not osp.isfile(args.checkpoint):
         raise ConfigError(f'checkpoint {args.checkpoint!r} not found')
     cfg.load_from = args.checkpoint
@@ -109,5 +113,6 @@ def main() -> None:
 if __name__ == '__main__':
     try:
         main()
-    except (ConfigError, DatasetNotFoundError) as error:
+    except (CheckpointMismatchError, ConfigError,
+            DatasetNotFoundError) as error:
         sys.exit(f'error: {error}')

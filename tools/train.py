@@ -16,7 +16,9 @@ from mmengine.logging import print_log
 from mmengine.runner import Runner
 
 from linknet_mm.datasets.errors import DatasetNotFoundError
-from linknet_mm.utils import ConfigError, load_tool_config
+from linknet_mm.engine import CheckpointMismatchError
+from linknet_mm.utils import (ConfigError, check_work_dir,
+                               load_tool_config)
 from mmseg.registry import RUNNERS
 
 
@@ -61,6 +63,7 @@ def main() -> None:
     elif cfg.get('work_dir', None) is None:
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
+    check_work_dir(cfg.work_dir)
     if args.amp:
         if cfg.optim_wrapper.type == 'AmpOptimWrapper':
             print_log('AMP training is already enabled in your config.',
@@ -82,5 +85,6 @@ def main() -> None:
 if __name__ == '__main__':
     try:
         main()
-    except (ConfigError, DatasetNotFoundError) as error:
+    except (CheckpointMismatchError, ConfigError,
+            DatasetNotFoundError) as error:
         sys.exit(f'error: {error}')

@@ -18,3 +18,5 @@ model = dict(
         ]))
 default_hooks = dict(
     checkpoint=dict(save_best='mDice', rule='greater', max_keep_ckpts=2))
+visualizer = dict(outline=True)  # tumours as outlines on the MRI slice
+custom_hooks = [dict(type='TrainingCurvesHook', metrics=['mIoU', 'mDice'])]

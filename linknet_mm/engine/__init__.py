@@ -1,7 +1,11 @@
-"""Engine pieces: safe checkpoint loading and the CPU-capable runner."""
+"""Engine: safe checkpoint loading, the runner and hooks."""
 from .checkpoint import allow_mmengine_checkpoints
-from .runner import CPUDistRunner, init_cpu_dist
+from .hooks import TrainingCurvesHook
+from .runner import CheckpointMismatchError, LinkNetRunner, init_cpu_dist
 
 allow_mmengine_checkpoints()
 
-__all__ = ['CPUDistRunner', 'allow_mmengine_checkpoints', 'init_cpu_dist']
+__all__ = [
+    'CheckpointMismatchError', 'LinkNetRunner', 'allow_mmengine_checkpoints',
+    'init_cpu_dist', 'TrainingCurvesHook'
+]

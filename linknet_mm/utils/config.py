@@ -1,5 +1,6 @@
 """Config handling shared by the command-line tools."""
 import difflib
+import os
 from pathlib import Path
 from typing import Optional
 
@@ -83,3 +84,19 @@ def _check_key(cfg: Config, key: str) -> None:
         where = '.'.join(parts[:depth]) or 'the top level of the config'
         raise ConfigError(f'--cfg-options {key}: {where} has no key '
                        f'{part!r}{hint}')
+
+
+def check_work_dir(work_dir: str) -> None:
+    """Create ``work_dir`` if needed and make sure files can be written.
+
+    Args:
+        work_dir (str): The run's work directory.
+    """
+    probe = Path(work_dir) / f'.write_test_{os.getpid()}'
+    try:
+        Path(work_dir).mkdir(parents=True, exist_ok=True)
+        probe.touch()
+        probe.unlink()
+    except OSError as err:
+        raise ConfigError(f'work dir {work_dir} is not writable ({err}); '
+                          'choose another with --work-dir') from err

@@ -1,5 +1,5 @@
 """Runner support for training without GPUs."""
 from .cpu_dist import init_cpu_dist
-from .cpu_dist_runner import CPUDistRunner
+from .linknet_runner import CheckpointMismatchError, LinkNetRunner
 
-__all__ = ['CPUDistRunner', 'init_cpu_dist']
+__all__ = ['CheckpointMismatchError', 'LinkNetRunner', 'init_cpu_dist']

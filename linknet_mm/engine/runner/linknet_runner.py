@@ -1,6 +1,9 @@
-"""A Runner that also trains distributed on CPU-only machines."""
+"""The Runner of linknet_mm configs."""
+import os
+import os.path as osp
 from typing import Dict, Optional
 
+import torch
 import torch.nn as nn
 from mmengine.device import get_device
 from mmengine.dist import is_distributed
@@ -12,17 +15,35 @@ from mmseg.registry import RUNNERS
 from .cpu_dist import init_cpu_dist
 
 
-@RUNNERS.register_module()
-class CPUDistRunner(Runner):
-    """:class:`mmengine.runner.Runner` that runs distributed without GPUs.
+class CheckpointMismatchError(ValueError):
+    """A checkpoint whose tensors do not fit the model of the config."""
 
-    Stock mmengine calls ``torch.cuda.set_device`` when it joins the process
-    group and gives DDP ``device_ids``; both fail on a CPU-only machine. When
-    the run is distributed and :func:`mmengine.device.get_device` is 'cpu',
-    this runner joins with the gloo backend and wraps the model in DDP
-    without ``device_ids``. On any accelerator it behaves exactly as the
-    stock Runner. Selected with ``runner_type = 'CPUDistRunner'``, which the
-    stock ``tools/train.py`` and ``tools/test.py`` honour.
+
+@RUNNERS.register_module()
+class LinkNetRunner(Runner):
+    """:class:`mmengine.runner.Runner` with three fixes, stock otherwise.
+
+    - Distributed runs without GPUs: stock mmengine calls
+      ``torch.cuda.set_device`` when it joins the process group and gives
+      DDP ``device_ids``, both of which fail on a CPU-only machine. When the
+      run is distributed and :func:`mmengine.device.get_device` is 'cpu',
+      this runner joins with the gloo backend and wraps the model in DDP
+      without ``device_ids``. On any accelerator it does what the stock
+      Runner does.
+    - ``load_from`` / ``tools/test.py CKPT`` refuse a checkpoint whose
+      tensors have other shapes than the model's (e.g. another
+      ``num_classes``) with an error naming them, where mmengine only logs
+      a warning and tests a half-loaded model. Set ``partial_load = True``
+      in the config to fine-tune from such a checkpoint (the mismatched
+      tensors keep their initialisation, with mmengine's warning). A
+      truncated or unreadable checkpoint is an error naming the file.
+    - Checkpoints are written under a temporary name and renamed, so a run
+      killed while saving never leaves a truncated checkpoint that
+      ``--resume`` would pick up.
+
+    Selected with ``runner_type = 'LinkNetRunner'`` (in
+    ``configs/_base_/default_runtime.py``), which the stock mmseg
+    ``tools/train.py`` honours too.
     """
 
     def _cpu_distributed(self) -> bool:
@@ -64,3 +85,65 @@ class CPUDistRunner(Runner):
         cfg.update(model_wrapper_cfg or {})
         return MODEL_WRAPPERS.build(
             cfg, default_args=dict(module=model.to('cpu'), device_ids=None))
+
+    def load_checkpoint(self, filename: str, *args, **kwargs) -> dict:
+        """Load a checkpoint, refusing tensors of the wrong shape.
+
+        Args:
+            filename (str): The checkpoint.
+            *args: For :meth:`mmengine.runner.Runner.load_checkpoint`.
+            **kwargs: For :meth:`mmengine.runner.Runner.load_checkpoint`.
+
+        Returns:
+            dict: The loaded checkpoint.
+        """
+        if osp.isfile(filename) and not self.cfg.get('partial_load', False):
+            self._check_shapes(filename)
+        return super().load_checkpoint(filename, *args, **kwargs)
+
+    def _check_shapes(self, filename: str) -> None:
+        """Raise if a local checkpoint does not fit the model.
+
+        Args:
+            filename (str): The checkpoint.
+        """
+        try:
+            checkpoint = torch.load(filename, map_location='cpu')
+        except (RuntimeError, EOFError) as err:
+            raise CheckpointMismatchError(
+                f'checkpoint {filename} cannot be read: it is truncated or '
+                f'not a PyTorch checkpoint ({err})') from err
+        state = checkpoint.get('state_dict', checkpoint)
+        model = self.model.module if is_model_wrapper(
+            self.model) else self.model
+        own = model.state_dict()
+        mismatched = [
+            f'{key}: checkpoint {tuple(value.shape)} vs model '
+            f'{tuple(own[key].shape)}' for key, value in state.items()
+            if key in own and hasattr(value, 'shape')
+            and value.shape != own[key].shape
+        ]
+        if mismatched:
+            raise CheckpointMismatchError(
+                f'checkpoint {filename} does not fit the model of this config'
+                f' ({len(mismatched)} tensors differ in shape, e.g. another '
+                f'num_classes): {"; ".join(mismatched[:8])}. To fine-tune '
+                'from it anyway, set partial_load=True '
+                '(--cfg-options partial_load=True)')
+
+    def save_checkpoint(self, out_dir: str, filename: str, *args,
+                        **kwargs) -> None:
+        """Save under a temporary name, then rename (local folders).
+
+        Args:
+            out_dir (str): Folder of the checkpoint.
+            filename (str): Its file name.
+            *args: For :meth:`mmengine.runner.Runner.save_checkpoint`.
+            **kwargs: For :meth:`mmengine.runner.Runner.save_checkpoint`.
+        """
+        if not osp.isdir(out_dir):  # a remote backend: no rename there
+            return super().save_checkpoint(out_dir, filename, *args,
+                                           **kwargs)
+        partial = f'{filename}.part'
+        super().save_checkpoint(out_dir, partial, *args, **kwargs)
+        os.replace(osp.join(out_dir, partial), osp.join(out_dir, filename))

@@ -1,0 +1,4 @@
+"""Evaluation: metrics with per-class figures."""
+from .metrics import ClassWiseIoUMetric
+
+__all__ = ['ClassWiseIoUMetric']

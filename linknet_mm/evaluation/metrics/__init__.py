@@ -1,0 +1,4 @@
+"""Evaluation metrics."""
+from .class_wise_iou_metric import ClassWiseIoUMetric
+
+__all__ = ['ClassWiseIoUMetric']

@@ -1,0 +1,293 @@
+"""Measure a segmentor: size, FLOPs, inference speed and peak memory.
+
+Timings are medians over ``repeats`` calls after ``warmup`` calls. The
+backends are timed round-robin (one call of each in turn), so a change in
+the machine's load during the run affects all of them alike.
+"""
+import copy
+import logging
+import os
+import platform
+import resource
+import tempfile
+import time
+from contextlib import contextmanager
+from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
+
+import numpy as np
+import onnxruntime as ort
+import torch
+import torch.nn as nn
+from mmengine.analysis import get_model_complexity_info
+from mmengine.logging import MMLogger
+
+from ..apis.export import SegmentorLogits, export_onnx, in_channels_of
+from ..models.utils import fuse_conv_bn
+
+#: Inference backends of :func:`inference_speed`, in table order.
+BACKENDS = ('eager', 'optimized', 'onnxruntime')
+
+
+def machine_info() -> Dict[str, object]:
+    """The CPU, cores, threads and library versions of this run.
+
+    Returns:
+        dict: ``cpu`` (model name from /proc/cpuinfo), ``cores`` (usable
+        logical CPUs), ``torch_threads``, ``load_average`` (1, 5, 15 min,
+        when available), ``python``, ``torch`` and ``onnxruntime``
+        versions.
+    """
+    cpu = platform.processor() or platform.machine()
+    if os.path.exists('/proc/cpuinfo'):
+        with open('/proc/cpuinfo') as f:
+            names = [
+                line.split(':', 1)[1].strip() for line in f
+                if line.startswith('model name')
+            ]
+        cpu = names[0] if names else cpu
+    cores = len(os.sched_getaffinity(0)) if hasattr(
+        os, 'sched_getaffinity') else os.cpu_count()
+    load = list(os.getloadavg()) if hasattr(os, 'getloadavg') else None
+    return dict(
+        cpu=cpu,
+        cores=cores,
+        torch_threads=torch.get_num_threads(),
+        load_average=load,
+        python=platform.python_version(),
+        torch=torch.__version__,
+        onnxruntime=ort.__version__)
+
+
+class PeakRSS:
+    """Peak resident memory of this process over a block, in MiB.
+
+    On Linux the peak (``VmHWM``) is reset at the start of the block by
+    writing 5 to ``/proc/self/clear_refs``, so each block reports its own
+    peak. Elsewhere, or if the reset is refused, ``resource.getrusage``'s
+    lifetime maximum is reported and ``per_block`` is False. Memory of
+    child processes (DataLoader workers) is not included.
+
+    Examples:
+        >>> with PeakRSS() as peak:
+        ...     run()
+        >>> peak.mib
+    """
+
+    def __init__(self) -> None:
+        self.mib = 0.0
+        self.per_block = False
+
+    def __enter__(self) -> 'PeakRSS':
+        try:
+            with open('/proc/self/clear_refs', 'w') as f:
+                f.write('5')
+            self.per_block = True
+        except OSError:
+            self.per_block = False
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.mib = self.current_peak() if self.per_block else \
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    @staticmethod
+    def current_peak() -> float:
+        """``VmHWM`` of /proc/self/status in MiB."""
+        with open('/proc/self/status') as f:
+            for line in f:
+                if line.startswith('VmHWM:'):
+                    return int(line.split()[1]) / 1024
+        raise OSError('/proc/self/status has no VmHWM line')
+
+
+def median_times(calls: Dict[str, Callable[[], object]],
+                 repeats: int,
+                 warmup: int = 2) -> Dict[str, float]:
+    """Median wall time of each call, timed round-robin.
+
+    Args:
+        calls (dict[str, Callable]): Named functions without arguments.
+        repeats (int): Timed calls of each, >= 1.
+        warmup (int): Untimed calls of each first. Defaults to 2.
+
+    Returns:
+        dict[str, float]: Median seconds per call, by name.
+    """
+    if repeats < 1:
+        raise ValueError(f'repeats must be >= 1, got {repeats}')
+    for _ in range(warmup):
+        for call in calls.values():
+            call()
+    times = {name: [] for name in calls}
+    for _ in range(repeats):
+        for name, call in calls.items():
+            start = time.perf_counter()
+            call()
+            times[name].append(time.perf_counter() - start)
+    return {name: float(np.median(values)) for name, values in times.items()}
+
+
+def complexity(segmentor: nn.Module, hw: Tuple[int, int]) -> Dict[str, float]:
+    """Parameters and FLOPs at an input size (mmengine's counter).
+
+    mmengine (fvcore's rules) counts one multiply-add as one FLOP, so the
+    numbers are half of a count of multiplications plus additions.
+
+    Args:
+        segmentor (nn.Module): The segmentor.
+        hw (tuple[int, int]): Input height and width.
+
+    Returns:
+        dict: ``params`` and ``flops`` (per image).
+    """
+    logger = MMLogger.get_current_instance()
+    level = logger.level
+    # its per-operator notes (element-wise ops and BN are not counted)
+    logger.setLevel(logging.ERROR)
+    try:
+        info = get_model_complexity_info(
+            copy.deepcopy(segmentor).eval(),
+            input_shape=(in_channels_of(segmentor), *hw),
+            show_table=False,
+            show_arch=False)
+    finally:
+        logger.setLevel(level)
+    return dict(params=float(info['params']), flops=float(info['flops']))
+
+
+def optimized_module(segmentor: nn.Module) -> nn.Module:
+    """The fast PyTorch path: folded BatchNorm, channels-last weights.
+
+    A copy of the segmentor's :class:`~linknet_mm.apis.SegmentorLogits`
+    with every conv+BN pair folded
+    (:func:`~linknet_mm.models.utils.fuse_conv_bn`) and its weights in
+    ``torch.channels_last`` layout; feed it channels-last inputs under
+    ``torch.inference_mode``.
+
+    Args:
+        segmentor (nn.Module): The segmentor (not changed).
+
+    Returns:
+        nn.Module: The optimised module in eval mode.
+    """
+    model = copy.deepcopy(segmentor).eval()
+    fuse_conv_bn(model)
+    return SegmentorLogits(model).eval().to(memory_format=torch.channels_last)
+
+
+def ort_session(onnx_file: str,
+                threads: Optional[int] = None) -> ort.InferenceSession:
+    """An ONNX Runtime CPU session with all graph optimisations.
+
+    Args:
+        onnx_file (str): ONNX file.
+        threads (int, optional): Intra-op threads; None for ORT's default.
+            Defaults to None.
+
+    Returns:
+        ort.InferenceSession: The session.
+    """
+    options = ort.SessionOptions()
+    options.graph_optimization_level = \
+        ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    if threads is not None:
+        options.intra_op_num_threads = threads
+    return ort.InferenceSession(
+        onnx_file, options, providers=['CPUExecutionProvider'])
+
+
+@contextmanager
+def _onnx_file(segmentor: nn.Module, onnx_file: Optional[str],
+               hw: Tuple[int, int]) -> Iterator[str]:
+    """The given ONNX file, or a temporary export of the segmentor.
+
+    Args:
+        segmentor (nn.Module): The segmentor.
+        onnx_file (str, optional): An existing export to use.
+        hw (tuple[int, int]): Example size for a new export.
+
+    Yields:
+        str: Path of the ONNX file.
+    """
+    if onnx_file is not None:
+        yield onnx_file
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, 'model.onnx')
+        export_onnx(segmentor, path, example_hw=hw)
+        yield path
+
+
+def inference_speed(segmentor: nn.Module,
+                    hw: Tuple[int, int],
+                    batch_sizes: Sequence[int] = (1, 8),
+                    repeats: int = 10,
+                    warmup: int = 2,
+                    onnx_file: Optional[str] = None,
+                    threads: Optional[int] = None) -> List[dict]:
+    """Latency and throughput of eager, optimised and ORT inference.
+
+    All three compute the same function (raw pixels in, logits at the
+    input size out, :class:`~linknet_mm.apis.SegmentorLogits`):
+
+    - ``eager``: the segmentor in eval mode under ``torch.no_grad``;
+    - ``optimized``: :func:`optimized_module` under
+      ``torch.inference_mode`` with channels-last inputs;
+    - ``onnxruntime``: the ONNX export (``onnx_file``, else exported here)
+      in an ORT CPU session with all graph optimisations.
+
+    Args:
+        segmentor (nn.Module): The segmentor in eval mode.
+        hw (tuple[int, int]): Input height and width.
+        batch_sizes (Sequence[int]): Batch sizes to time. Defaults to
+            (1, 8).
+        repeats (int): Timed calls per backend and batch size. Defaults
+            to 10.
+        warmup (int): Untimed calls first. Defaults to 2.
+        onnx_file (str, optional): ONNX export of this segmentor to use.
+            Defaults to None.
+        threads (int, optional): ONNX Runtime intra-op threads; None for
+            ORT's default. Defaults to None.
+
+    Returns:
+        list[dict]: Per batch size and backend: ``backend``, ``batch``,
+        ``latency_ms`` (median per batch), ``images_per_s`` and
+        ``peak_rss_mib`` (peak while timing that batch size, all backends
+        together).
+    """
+    eager = SegmentorLogits(segmentor).eval()
+    optimized = optimized_module(segmentor)
+    channels = in_channels_of(segmentor)
+    rows = []
+    with _onnx_file(segmentor, onnx_file, hw) as path:
+        session = ort_session(path, threads)
+        name = session.get_inputs()[0].name
+        for batch in batch_sizes:
+            generator = torch.Generator().manual_seed(batch)
+            x = torch.rand(batch, channels, *hw, generator=generator) * 255
+            x_last = x.contiguous(memory_format=torch.channels_last)
+            x_numpy = np.ascontiguousarray(x.numpy())
+
+            def run_eager() -> None:
+                with torch.no_grad():
+                    eager(x)
+
+            def run_optimized() -> None:
+                with torch.inference_mode():
+                    optimized(x_last)
+
+            calls = dict(
+                eager=run_eager,
+                optimized=run_optimized,
+                onnxruntime=lambda: session.run(None, {name: x_numpy}))
+            with PeakRSS() as peak:
+                seconds = median_times(calls, repeats, warmup)
+            for backend in BACKENDS:
+                rows.append(
+                    dict(
+                        backend=backend,
+                        batch=batch,
+                        latency_ms=1000 * seconds[backend],
+                        images_per_s=batch / seconds[backend],
+                        peak_rss_mib=peak.mib))
+    return rows

@@ -1,0 +1,4 @@
+"""Visualization."""
+from .triplet_seg_visualizer import TripletSegVisualizer
+
+__all__ = ['TripletSegVisualizer']
