@@ -18,3 +18,6 @@ visualizer = dict(
     name='visualizer')
 # training_curves.png (loss, validation metrics) in the run's log folder
 custom_hooks = [dict(type='TrainingCurvesHook', metrics=['mIoU'])]
+# load_from / tools/test.py refuse a checkpoint with tensors of other shapes
+# (e.g. another num_classes); True loads what fits, with mmengine's warning
+partial_load = False

@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import cv2
 import mmseg
 import pytest
 import torch
@@ -143,3 +144,29 @@ def test_dist_test_matches_one_process(trained, brain_root, tmp_path):
         '--work-dir', tmp_path / 'two', '--cfg-options',
         f'data_root={brain_root}', env=dict(PORT=str(_free_port()))).stdout)
     assert double == single
+
+
+def test_training_curves_are_drawn(trained):
+    curves = list(trained.glob('*/training_curves.png'))
+    assert len(curves) == 1
+    assert cv2.imread(str(curves[0])).shape == (400, 1000, 3)
+
+
+def test_show_dir_and_out_write_pictures_and_tables(trained, brain_root,
+                                                    tmp_path):
+    run_tool('test.py', TINY_BRAIN, trained / 'iter_6.pth', '--work-dir',
+             tmp_path, '--show-dir', tmp_path / 'show', '--out',
+             tmp_path / 'preds', '--cfg-options', f'data_root={brain_root}')
+    overlays = sorted((tmp_path / 'show').rglob('*.png'))
+    assert len(overlays) == 4  # every test image
+    # image | ground truth | prediction, each 128 wide
+    assert cv2.imread(str(overlays[0])).shape == (128, 3 * 128, 3)
+    per_class = json.loads((tmp_path / 'preds' / 'per_class.json').read_text())
+    assert set(per_class) == {'background', 'tumor'}
+    assert set(per_class['tumor']) == {'IoU', 'Acc', 'Dice'}
+    confusion = json.loads(
+        (tmp_path / 'preds' / 'confusion_matrix.json').read_text())
+    # every labelled pixel of the 4 test masks (128x128) counted once
+    assert sum(map(sum, confusion['counts'])) == 4 * 128 * 128
+    assert (tmp_path / 'preds' / 'confusion_matrix.png').stat().st_size > 0
+    assert len(list((tmp_path / 'preds').glob('[0-9]*.png'))) == 4

@@ -45,7 +45,9 @@ class ClassWiseIoUMetric(IoUMetric):
                                  data_samples):
             pred = sample['pred_sem_seg']['data'].squeeze()
             label = sample['gt_sem_seg']['data'].squeeze().to(pred)
-            keep = label != self.ignore_index
+            # like IoUMetric's histograms: predictions outside the class
+            # list (a head with more outputs than classes) are not counted
+            keep = (label != self.ignore_index) & (pred < num_classes)
             pairs = label[keep].long() * num_classes + pred[keep].long()
             confusion = torch.bincount(
                 pairs, minlength=num_classes**2).reshape(

@@ -1,0 +1,86 @@
+"""Bad input to tools/train.py and tools/test.py: one clear line each."""
+import pytest
+import torch
+
+from conftest import TINY_BRAIN, run_tool
+
+pytestmark = pytest.mark.slow
+
+
+def _fails(*args, match):
+    proc = run_tool(*args, check=False)
+    assert proc.returncode != 0
+    assert 'Traceback' not in proc.stderr, proc.stderr[-2000:]
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith('error: ') and match in last, last
+    return last
+
+
+@pytest.fixture(scope='module')
+def checkpoint(tmp_path_factory, brain_root):
+    work = tmp_path_factory.mktemp('ckpt')
+    run_tool('train.py', TINY_BRAIN, '--work-dir', work, '--cfg-options',
+             f'data_root={brain_root}', 'train_cfg.max_iters=3')
+    return work / 'iter_3.pth'
+
+
+def test_missing_config(tmp_path):
+    _fails('train.py', tmp_path / 'nope.py', match='nope.py')
+
+
+def test_unknown_cfg_options_key_suggests_the_right_one(tmp_path):
+    last = _fails('train.py', TINY_BRAIN, '--work-dir', tmp_path,
+                  '--cfg-options', 'modle.backbone.depth=34',
+                  match="has no key 'modle'")
+    assert "did you mean 'model'" in last
+
+
+def test_missing_dataset_says_where_to_get_it(tmp_path):
+    last = _fails('train.py', TINY_BRAIN, '--work-dir', tmp_path,
+                  '--cfg-options', f'data_root={tmp_path / "absent"}',
+                  match='does not exist')
+    assert 'kaggle.com/datasets/nikhilroxtomar/brain-tumor-segmentation' \
+        in last
+
+
+def test_work_dir_that_cannot_be_written(tmp_path, brain_root):
+    blocker = tmp_path / 'a_file'
+    blocker.write_text('')
+    _fails('train.py', TINY_BRAIN, '--work-dir', blocker / 'run',
+           '--cfg-options', f'data_root={brain_root}',
+           match='is not writable')
+
+
+def test_checkpoint_of_another_num_classes(checkpoint, brain_root, tmp_path):
+    last = _fails('test.py', TINY_BRAIN, checkpoint, '--work-dir', tmp_path,
+                  '--cfg-options', f'data_root={brain_root}',
+                  'model.decode_head.num_classes=3',
+                  'model.decode_head.out_channels=3',
+                  match='does not fit the model')
+    assert 'decode_head.conv_seg.weight: checkpoint (32, 2, 2, 2) vs model' \
+        ' (32, 3, 2, 2)' in last
+    assert 'partial_load=True' in last
+
+
+def test_partial_load_is_allowed_when_asked(checkpoint, brain_root, tmp_path):
+    proc = run_tool('train.py', TINY_BRAIN, '--work-dir', tmp_path,
+                    '--cfg-options', f'data_root={brain_root}',
+                    f'load_from={checkpoint}', 'partial_load=True',
+                    'model.decode_head.num_classes=3',
+                    'model.decode_head.out_channels=3',
+                    'train_cfg.max_iters=1', 'train_cfg.val_interval=100')
+    assert 'size mismatch for decode_head.conv_seg.weight' in \
+        proc.stdout + proc.stderr
+
+
+def test_truncated_checkpoint(checkpoint, brain_root, tmp_path):
+    broken = tmp_path / 'broken.pth'
+    broken.write_bytes(checkpoint.read_bytes()[:100_000])
+    _fails('test.py', TINY_BRAIN, broken, '--work-dir', tmp_path,
+           '--cfg-options', f'data_root={brain_root}',
+           match='cannot be read: it is truncated')
+
+
+def test_no_partial_checkpoint_is_left_by_saving(checkpoint):
+    assert not list(checkpoint.parent.glob('*.part'))
+    assert torch.load(checkpoint)['meta']['iter'] == 3

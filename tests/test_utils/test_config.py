@@ -1,0 +1,52 @@
+"""load_tool_config: checked --cfg-options and data_root propagation."""
+import pytest
+
+from conftest import CONFIGS
+from linknet_mm.utils import ConfigError, check_work_dir, load_tool_config
+
+CITYSCAPES = str(CONFIGS / 'linknet_cityscapes.py')
+
+
+def test_data_root_moves_every_dataloader():
+    cfg = load_tool_config(CITYSCAPES, {'data_root': '/elsewhere'})
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        assert cfg[loader].dataset.data_root == '/elsewhere'
+
+
+def test_existing_and_new_leaf_keys_are_merged():
+    cfg = load_tool_config(
+        CITYSCAPES, {
+            'model.backbone.depth': 34,
+            'model.backbone.frozen_stages': 1,
+            'train_dataloader.dataset.pipeline.2.ratio_range': (1.0, 1.0),
+            'work_dir': 'somewhere'
+        })
+    assert cfg.model.backbone.depth == 34
+    assert cfg.model.backbone.frozen_stages == 1
+    assert cfg.train_dataloader.dataset.pipeline[2].ratio_range == (1.0, 1.0)
+
+
+@pytest.mark.parametrize('key, message', [
+    ('modle.backbone.depth', "has no key 'modle'; did you mean 'model'"),
+    ('model.bakbone.depth', "model has no key 'bakbone'; did you mean "
+     "'model.backbone'"),
+    ('train_dataloader.dataset.pipeline.99.scale', 'no index 99'),
+    ('max_iters', "the top level of the config has no key 'max_iters'"),
+])
+def test_unknown_key_paths_are_errors(key, message):
+    with pytest.raises(ConfigError, match=message):
+        load_tool_config(CITYSCAPES, {key: 1})
+
+
+def test_missing_config_file(tmp_path):
+    with pytest.raises(ConfigError, match='not found'):
+        load_tool_config(str(tmp_path / 'missing.py'))
+
+
+def test_check_work_dir(tmp_path):
+    check_work_dir(str(tmp_path / 'new' / 'dir'))
+    assert (tmp_path / 'new' / 'dir').is_dir()
+    assert list((tmp_path / 'new' / 'dir').iterdir()) == []
+    (tmp_path / 'file').write_text('')
+    with pytest.raises(ConfigError, match='not writable'):
+        check_work_dir(str(tmp_path / 'file' / 'run'))
