@@ -1,0 +1,54 @@
+"""Every config builds, and its model takes one training step."""
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.optim import build_optim_wrapper
+from mmengine.structures import PixelData
+from mmseg.registry import MODELS
+from mmseg.structures import SegDataSample
+
+from conftest import CONFIGS, load_config
+
+LEAVES = sorted(
+    p for p in CONFIGS.rglob('*.py') if '_base_' not in p.parts)
+
+
+def test_the_configs_users_type_exist():
+    names = {p.relative_to(CONFIGS).as_posix() for p in LEAVES}
+    assert {'linknet_cityscapes.py', 'linknet_brain_tumor.py'} <= names
+
+
+@pytest.mark.parametrize('path', LEAVES, ids=lambda p: p.stem)
+def test_config_carries_plugin_import_and_scope(path):
+    cfg = Config.fromfile(str(path))
+    assert cfg.custom_imports == dict(
+        imports=['linknet_mm'], allow_failed_imports=False)
+    assert cfg.default_scope == 'mmseg'
+    assert cfg.runner_type == 'LinkNetRunner'
+    assert cfg.model.decode_head.type == 'LinkNetHead'
+    assert cfg.model.backbone.init_cfg is None or \
+        cfg.model.backbone.init_cfg.type == 'Pretrained'
+
+
+@pytest.mark.parametrize('path', LEAVES, ids=lambda p: p.stem)
+def test_one_training_step(path):
+    cfg = load_config(path)
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+    num_classes = cfg.model.decode_head.num_classes
+    inputs = [torch.randint(0, 256, (3, 64, 64), dtype=torch.uint8)
+              for _ in range(2)]
+    samples = []
+    for _ in inputs:
+        sample = SegDataSample(metainfo=dict(img_shape=(64, 64),
+                                             ori_shape=(64, 64)))
+        sample.gt_sem_seg = PixelData(
+            data=torch.randint(0, num_classes, (1, 64, 64)))
+        samples.append(sample)
+    optim = build_optim_wrapper(model, cfg.optim_wrapper)
+    before = [p.detach().clone() for p in model.decode_head.parameters()]
+    losses = model.train_step(
+        dict(inputs=inputs, data_samples=samples), optim)
+    assert all(torch.isfinite(v).all() for v in losses.values())
+    after = list(model.decode_head.parameters())
+    assert any(not torch.equal(a, b) for a, b in zip(after, before))
