@@ -14,8 +14,7 @@ from mmengine.runner import Runner
 
 from linknet_mm.datasets.errors import DatasetNotFoundError
 from linknet_mm.engine import CheckpointMismatchError
-from linknet_mm.utils import (ConfigError, check_work_dir,
-                               load_tool_config)
+from linknet_mm.utils import ConfigError, load_tool_config
 from mmseg.registry import RUNNERS
 
 
@@ -83,14 +82,8 @@ def trigger_visualization_hook(cfg: Config,
 def main() -> None:
     """Build the runner from the config and test the checkpoint."""
     args = parse_args()
-    cfg = load_tool_config(args.config, args.cfg_options)
-    cfg.launcher = args.launcher
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir', None) is None:
-        cfg.work_dir = osp.join('./work_dirs',
-                                osp.splitext(osp.basename(args.config))[0])
-    check_work_dir(cfg.work_dir)
+    cfg = load_tool_config(args.config, args.cfg_options, args.work_dir,
+                           args.launcher)
     if not osp.isfile(args.checkpoint):
         raise ConfigError(f'checkpoint {args.checkpoint!r} not found')
     cfg.load_from = args.checkpoint

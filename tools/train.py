@@ -8,7 +8,6 @@ traceback, and ``runner_type`` from the config is honoured.
 import argparse
 import logging
 import os
-import os.path as osp
 import sys
 
 from mmengine.config import DictAction
@@ -17,8 +16,7 @@ from mmengine.runner import Runner
 
 from linknet_mm.datasets.errors import DatasetNotFoundError
 from linknet_mm.engine import CheckpointMismatchError
-from linknet_mm.utils import (ConfigError, check_work_dir,
-                               load_tool_config)
+from linknet_mm.utils import ConfigError, load_tool_config
 from mmseg.registry import RUNNERS
 
 
@@ -55,15 +53,8 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     """Build the runner from the config and train."""
     args = parse_args()
-    cfg = load_tool_config(args.config, args.cfg_options)
-    cfg.launcher = args.launcher
-    # work_dir priority: CLI > config > config file name
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir', None) is None:
-        cfg.work_dir = osp.join('./work_dirs',
-                                osp.splitext(osp.basename(args.config))[0])
-    check_work_dir(cfg.work_dir)
+    cfg = load_tool_config(args.config, args.cfg_options, args.work_dir,
+                           args.launcher)
     if args.amp:
         if cfg.optim_wrapper.type == 'AmpOptimWrapper':
             print_log('AMP training is already enabled in your config.',

@@ -1,8 +1,10 @@
 """Measure a segmentor: size, FLOPs, inference speed and peak memory.
 
-Timings are medians over ``repeats`` calls after ``warmup`` calls. The
-backends are timed round-robin (one call of each in turn), so a change in
-the machine's load during the run affects all of them alike.
+Timings are medians over ``repeats`` calls after ``warmup`` calls, one
+backend after the other: timed round-robin, ONNX Runtime's threads, which
+spin for a while after each run, would take the cores from the PyTorch call
+that follows (halving eager's speed at batch 1). Each timing records how
+busy other processes kept the machine (:class:`OtherCpuLoad`).
 """
 import copy
 import logging
@@ -100,31 +102,75 @@ class PeakRSS:
         raise OSError('/proc/self/status has no VmHWM line')
 
 
-def median_times(calls: Dict[str, Callable[[], object]],
-                 repeats: int,
-                 warmup: int = 2) -> Dict[str, float]:
-    """Median wall time of each call, timed round-robin.
+class OtherCpuLoad:
+    """CPU cores other processes kept busy over a block, on average.
+
+    The machine's busy time (``/proc/stat``) minus this process's and its
+    reaped children's (``os.times``), divided by the wall time. Around 0 on
+    an otherwise idle machine; timings taken while it is well above 0 are
+    slowed by the competition (PyTorch's intra-op threads suffer most: a
+    thread that loses its core stalls every parallel operator). ``cores``
+    is None where ``/proc/stat`` does not exist.
+
+    Examples:
+        >>> with OtherCpuLoad() as other:
+        ...     run()
+        >>> other.cores
+    """
+
+    def __init__(self) -> None:
+        self.cores: Optional[float] = None
+        self._start: Optional[Tuple[float, float, float]] = None
+
+    @staticmethod
+    def _sample() -> Optional[Tuple[float, float, float]]:
+        """(wall s, machine busy s, own CPU s), None without /proc/stat."""
+        if not os.path.exists('/proc/stat'):
+            return None
+        with open('/proc/stat') as f:
+            fields = [float(v) for v in f.readline().split()[1:]]
+        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+        ticks = os.sysconf('SC_CLK_TCK')
+        own = os.times()
+        return (time.monotonic(), (sum(fields[:8]) - idle) / ticks, own.user +
+                own.system + own.children_user + own.children_system)
+
+    def __enter__(self) -> 'OtherCpuLoad':
+        self._start = self._sample()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        end = self._sample()
+        if self._start is None or end is None:
+            return
+        wall = end[0] - self._start[0]
+        others = (end[1] - self._start[1]) - (end[2] - self._start[2])
+        self.cores = max(others, 0.0) / max(wall, 1e-9)
+
+
+def median_time(call: Callable[[], object],
+                repeats: int,
+                warmup: int = 2) -> float:
+    """Median wall time of a call.
 
     Args:
-        calls (dict[str, Callable]): Named functions without arguments.
-        repeats (int): Timed calls of each, >= 1.
-        warmup (int): Untimed calls of each first. Defaults to 2.
+        call (Callable): Function without arguments.
+        repeats (int): Timed calls, >= 1.
+        warmup (int): Untimed calls first. Defaults to 2.
 
     Returns:
-        dict[str, float]: Median seconds per call, by name.
+        float: Median seconds per call.
     """
     if repeats < 1:
         raise ValueError(f'repeats must be >= 1, got {repeats}')
     for _ in range(warmup):
-        for call in calls.values():
-            call()
-    times = {name: [] for name in calls}
+        call()
+    times = []
     for _ in range(repeats):
-        for name, call in calls.items():
-            start = time.perf_counter()
-            call()
-            times[name].append(time.perf_counter() - start)
-    return {name: float(np.median(values)) for name, values in times.items()}
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
 
 
 def complexity(segmentor: nn.Module, hw: Tuple[int, int]) -> Dict[str, float]:
@@ -251,9 +297,9 @@ def inference_speed(segmentor: nn.Module,
 
     Returns:
         list[dict]: Per batch size and backend: ``backend``, ``batch``,
-        ``latency_ms`` (median per batch), ``images_per_s`` and
-        ``peak_rss_mib`` (peak while timing that batch size, all backends
-        together).
+        ``latency_ms`` (median per batch), ``images_per_s``,
+        ``peak_rss_mib`` (peak while timing it) and ``other_cpu_cores``
+        (see :class:`OtherCpuLoad`).
     """
     eager = SegmentorLogits(segmentor).eval()
     optimized = optimized_module(segmentor)
@@ -280,14 +326,15 @@ def inference_speed(segmentor: nn.Module,
                 eager=run_eager,
                 optimized=run_optimized,
                 onnxruntime=lambda: session.run(None, {name: x_numpy}))
-            with PeakRSS() as peak:
-                seconds = median_times(calls, repeats, warmup)
             for backend in BACKENDS:
+                with PeakRSS() as peak, OtherCpuLoad() as other:
+                    seconds = median_time(calls[backend], repeats, warmup)
                 rows.append(
                     dict(
                         backend=backend,
                         batch=batch,
-                        latency_ms=1000 * seconds[backend],
-                        images_per_s=batch / seconds[backend],
-                        peak_rss_mib=peak.mib))
+                        latency_ms=1000 * seconds,
+                        images_per_s=batch / seconds,
+                        peak_rss_mib=peak.mib,
+                        other_cpu_cores=other.cores))
     return rows

@@ -1,6 +1,7 @@
 """Config handling shared by the command-line tools."""
 import difflib
 import os
+import os.path as osp
 from pathlib import Path
 from typing import Optional
 
@@ -19,8 +20,11 @@ class ConfigError(ValueError):
     """A config file or a ``--cfg-options`` key the tools cannot use."""
 
 
-def load_tool_config(path: str, options: Optional[dict] = None) -> Config:
-    """Load a config and apply ``--cfg-options`` with checked key paths.
+def load_tool_config(path: str,
+                     options: Optional[dict] = None,
+                     work_dir: Optional[str] = None,
+                     launcher: str = 'none') -> Config:
+    """Load a config for a tool: checked ``--cfg-options``, work dir, launcher.
 
     A key whose path does not exist in the config (a typo such as
     ``modle.backbone.depth``) is an error naming the key and the closest
@@ -36,9 +40,8 @@ def load_tool_config(path: str, options: Optional[dict] = None) -> Config:
         Config: The merged config.
     """
     if not Path(path).is_file():
-        raise ConfigError(f'config file {path!r} not found; configs '
-                                'live in configs/, e.g. '
-                                'configs/linknet_cityscapes.py')
+        raise ConfigError(f'config file {path!r} not found; configs live '
+                          'in configs/, e.g. configs/linknet_cityscapes.py')
     cfg = Config.fromfile(path)
     options = dict(options or {})
     for key in options:
@@ -50,6 +53,13 @@ def load_tool_config(path: str, options: Optional[dict] = None) -> Config:
             dataset = cfg.get(loader, {}).get('dataset', {})
             if dataset.get('data_root') == old_root:
                 dataset['data_root'] = options['data_root']
+    cfg.launcher = launcher
+    if work_dir is not None:
+        cfg.work_dir = work_dir
+    elif cfg.get('work_dir') is None:
+        cfg.work_dir = osp.join('./work_dirs',
+                                osp.splitext(osp.basename(path))[0])
+    check_work_dir(cfg.work_dir)
     return cfg
 
 
@@ -67,8 +77,9 @@ def _check_key(cfg: Config, key: str) -> None:
         known = list(node) if isinstance(node, dict) else []
         if isinstance(node, (list, tuple)) and part.isdigit():
             if int(part) >= len(node):
-                raise ConfigError(f'--cfg-options {key}: {".".join(parts[:depth])}'
-                               f' has {len(node)} items, no index {part}')
+                where = '.'.join(parts[:depth])
+                raise ConfigError(f'--cfg-options {key}: {where} has '
+                                  f'{len(node)} items, no index {part}')
             node = node[int(part)]
             continue
         if part in known:
@@ -83,7 +94,7 @@ def _check_key(cfg: Config, key: str) -> None:
             if close else ''
         where = '.'.join(parts[:depth]) or 'the top level of the config'
         raise ConfigError(f'--cfg-options {key}: {where} has no key '
-                       f'{part!r}{hint}')
+                          f'{part!r}{hint}')
 
 
 def check_work_dir(work_dir: str) -> None:

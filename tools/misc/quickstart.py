@@ -58,7 +58,8 @@ def main() -> None:
         str(work / 'test'), '--show-dir', str(work / 'overlays'), '--out',
         str(work / 'predictions'), '--cfg-options', f'data_root={data}')
 
-    per_class = json.loads((work / 'predictions' / 'per_class.json').read_text())
+    per_class = json.loads(
+        (work / 'predictions' / 'per_class.json').read_text())
     table = PrettyTable(['class', 'IoU %', 'Acc %'])
     for name, row in per_class.items():
         table.add_row([name, row['IoU'], row['Acc']])
