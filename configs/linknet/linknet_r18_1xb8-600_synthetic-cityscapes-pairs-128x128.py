@@ -18,7 +18,8 @@ train_pipeline = [
     dict(type='PackSegInputs')
 ]
 test_pipeline = [
-    dict(type='LoadCityscapesPair', photo_side='left'),
+    dict(type='LoadImageFromFile'),
+    dict(type='SplitImagePair', photo_side='left'),
     dict(type='Resize', scale=scale, keep_ratio=True),
     dict(type='DecodeCityscapesColors'),
     dict(type='PackSegInputs')

@@ -96,6 +96,7 @@ class CityscapesPairsDataset(BaseSegDataset):
             dict(
                 img_path=osp.join(split_dir, name),
                 seg_map_path=osp.join(split_dir, name),
+                is_composite=True,
                 label_map=self.label_map,
                 reduce_zero_label=self.reduce_zero_label,
                 seg_fields=[]) for name in names

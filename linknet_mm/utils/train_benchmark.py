@@ -25,6 +25,7 @@ from mmseg.structures import SegDataSample
 
 from ..datasets.synthetic import make_brain_tumor, make_cityscapes_pairs
 from .benchmark import PeakRSS
+from .config import ConfigError
 
 #: Share of the brain-tumour images its ``train`` split gets.
 BRAIN_TUMOR_TRAIN_SHARE = 0.6
@@ -57,7 +58,7 @@ def make_synthetic_data(cfg: Config, root: str, num_train: int) -> None:
     """
     kind = cfg.train_dataloader.dataset.type
     if kind not in SYNTHETIC_DATA:
-        raise ValueError(
+        raise ConfigError(
             f'no synthetic data for train_dataloader.dataset.type={kind!r}'
             f' (known: {sorted(SYNTHETIC_DATA)}); give the real data with '
             '--data-root')

@@ -299,9 +299,9 @@ def test_pipeline_error_not_about_files_propagates(tmp_path):
     dataset = _build(
         data_root=str(tmp_path),
         split_ratios=(1, 0, 0),
-        pipeline=[dict(type='LoadImageFromFile'),
-                  dict(type='BinarizeMask')])
-    with pytest.raises(KeyError, match='gt_seg_map'):
+        pipeline=[dict(type='LoadAnnotations'),
+                  dict(type='RandomCrop', crop_size=(2, 2))])  # no image
+    with pytest.raises(KeyError, match='img'):
         dataset[0]
 
 

@@ -54,7 +54,7 @@ def test_cityscapes_pairs_base_config_pipelines(pairs_root, split, pipeline):
     assert dataset.data_prefix['img_path'].endswith(split)
     assert [t['type'] for t in cfg[pipeline]
             ][:2] in (['LoadCityscapesPair', 'DecodeCityscapesColors'],
-                      ['LoadCityscapesPair', 'Resize'])
+                      ['LoadImageFromFile', 'SplitImagePair'])
     for i in range(len(dataset)):
         sample = dataset[i]
         size = tuple(sample['inputs'].shape[1:])

@@ -20,8 +20,12 @@ train_pipeline = [
     dict(type='PhotoMetricDistortion'),
     dict(type='PackSegInputs')
 ]
+# LoadImageFromFile + SplitImagePair (which splits only the dataset's
+# composites) keep this pipeline usable by mmseg's MMSegInferencer on
+# plain photos.
 test_pipeline = [
-    dict(type='LoadCityscapesPair', photo_side='left'),
+    dict(type='LoadImageFromFile'),
+    dict(type='SplitImagePair', photo_side='left'),
     # The photo is 256x256: this keeps it as it is.
     dict(type='Resize', scale=(512, 256), keep_ratio=True),
     # Labels decode after Resize: metrics are computed at the original

@@ -16,6 +16,9 @@ class BinarizeMask(BaseTransform):
     left at 255, the foreground would be ignored by the loss
     (``ignore_index=255``).
 
+    Without ``gt_seg_map`` (an unlabelled image at inference, e.g. through
+    mmseg's ``MMSegInferencer``) the results pass unchanged.
+
     Required Keys:
 
     - gt_seg_map
@@ -46,6 +49,8 @@ class BinarizeMask(BaseTransform):
             dict: ``results`` with ``gt_seg_map`` as uint8 0/1 of shape
             (H, W).
         """
+        if 'gt_seg_map' not in results:  # no labels (inference)
+            return results
         mask = results['gt_seg_map']
         if mask.ndim == 3:
             mask = mask[..., :3].max(axis=2)

@@ -12,6 +12,9 @@ class CheckMaskSize(BaseTransform):
     with labels that do not line up. Put it right after ``LoadAnnotations``;
     it compares with ``ori_shape``, so it may follow a test-time ``Resize``.
 
+    Without ``gt_seg_map`` (an unlabelled image at inference, e.g. through
+    mmseg's ``MMSegInferencer``) the results pass unchanged.
+
     Required Keys:
 
     - ori_shape
@@ -33,6 +36,8 @@ class CheckMaskSize(BaseTransform):
         Raises:
             ValueError: If the sizes differ.
         """
+        if 'gt_seg_map' not in results:  # no labels (inference)
+            return results
         img_h, img_w = results['ori_shape'][:2]
         mask_h, mask_w = results['gt_seg_map'].shape[:2]
         if (mask_h, mask_w) != (img_h, img_w):

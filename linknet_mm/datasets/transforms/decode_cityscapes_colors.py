@@ -18,6 +18,9 @@ class DecodeCityscapesColors(BaseTransform):
     would go: in a test pipeline after ``Resize``, so that metrics are
     computed at the original size.
 
+    Without ``gt_color`` (an unlabelled image at inference, e.g. through
+    mmseg's ``MMSegInferencer``) the results pass unchanged.
+
     Required Keys:
 
     - gt_color
@@ -52,6 +55,8 @@ class DecodeCityscapesColors(BaseTransform):
         Returns:
             dict: ``results`` with ``gt_seg_map`` in ``seg_fields``.
         """
+        if 'gt_color' not in results:  # a plain photo (inference)
+            return results
         gt_seg_map = self.decoder(results.pop('gt_color'))
         label_map = results.get('label_map', None)
         if label_map:

@@ -65,10 +65,18 @@ class SplitImagePair(BaseTransform):
     ``DecodeCityscapesColors``. :class:`LoadCityscapesPair` loads and
     splits in one step.
 
+    Only samples marked ``is_composite`` (as ``CityscapesPairsDataset``
+    marks its files) are split; anything else is a plain photo, e.g. at
+    inference through mmseg's ``MMSegInferencer``, and passes unchanged.
+    So the test pipeline ``LoadImageFromFile``, ``SplitImagePair``,
+    ``Resize``, ``DecodeCityscapesColors``, ``PackSegInputs`` serves both
+    evaluation and inference.
+
     Required Keys:
 
     - img
     - img_path
+    - is_composite (bool, optional): Whether ``img`` is a composite.
 
     Modified Keys:
 
@@ -96,8 +104,11 @@ class SplitImagePair(BaseTransform):
             results (dict): Result dict after loading the composite.
 
         Returns:
-            dict: ``results`` with the photo as ``img`` and ``gt_color``.
+            dict: ``results`` with the photo as ``img`` and ``gt_color``,
+            or unchanged for a sample not marked ``is_composite``.
         """
+        if not results.get('is_composite', False):
+            return results
         photo, color = split_image_pair(results['img'], self.photo_side,
                                         results['img_path'])
         results['img'] = photo

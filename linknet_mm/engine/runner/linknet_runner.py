@@ -6,7 +6,7 @@ from typing import Dict, Optional
 import torch
 import torch.nn as nn
 from mmengine.device import get_device
-from mmengine.dist import is_distributed
+from mmengine.dist import is_distributed, master_only
 from mmengine.model import is_model_wrapper
 from mmengine.registry import MODEL_WRAPPERS
 from mmengine.runner import Runner
@@ -131,9 +131,12 @@ class LinkNetRunner(Runner):
                 'from it anyway, set partial_load=True '
                 '(--cfg-options partial_load=True)')
 
+    @master_only
     def save_checkpoint(self, out_dir: str, filename: str, *args,
                         **kwargs) -> None:
         """Save under a temporary name, then rename (local folders).
+
+        Only rank 0 saves, as in the stock Runner.
 
         Args:
             out_dir (str): Folder of the checkpoint.

@@ -47,3 +47,8 @@ def test_binarize_mask_bad_threshold(threshold):
 
 def test_binarize_mask_repr():
     assert repr(BinarizeMask(100)) == 'BinarizeMask(threshold=100)'
+
+
+def test_binarize_mask_passes_unlabelled_images():
+    results = dict(img=np.zeros((4, 4, 3), np.uint8))
+    assert BinarizeMask()(results) == results

@@ -36,3 +36,8 @@ def test_check_mask_size_mismatch():
     message = str(err.value)
     assert 'data/masks/7.png is 8x6' in message
     assert 'data/images/7.png is 9x6' in message
+
+
+def test_check_mask_size_passes_unlabelled_images():
+    results = dict(img=np.zeros((4, 4, 3), np.uint8), ori_shape=(4, 4))
+    assert CheckMaskSize()(results) == results

@@ -42,3 +42,9 @@ def test_decode_cityscapes_colors_rgb_and_label_map():
 def test_decode_cityscapes_colors_bad_channel_order():
     with pytest.raises(ValueError, match='channel_order must be one of'):
         DecodeCityscapesColors(channel_order='yuv')
+
+
+def test_decode_passes_images_without_a_colour_half():
+    results = dict(img=np.zeros((4, 4, 3), np.uint8))
+    out = DecodeCityscapesColors()(dict(results))
+    assert 'gt_seg_map' not in out and out.keys() == results.keys()

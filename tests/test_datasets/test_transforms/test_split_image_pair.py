@@ -19,7 +19,7 @@ def test_split_image_pair_cityscapes_halves(side):
     if side == 'right':
         composite = composite[:, ::-1]
     results = SplitImagePair(photo_side=side)(
-        dict(img=composite, img_path='a.jpg'))
+        dict(img=composite, img_path='a.jpg', is_composite=True))
     np.testing.assert_array_equal(results['img'], photo)
     np.testing.assert_array_equal(results['gt_color'], color)
     assert results['img'].flags.c_contiguous
@@ -32,7 +32,7 @@ def test_split_image_pair_cityscapes_after_load_image(tmp_path):
     path = tmp_path / 'pair.png'
     cv2.imwrite(str(path), composite)
     results = LoadImageFromFile(color_type='unchanged')(
-        dict(img_path=str(path)))
+        dict(img_path=str(path), is_composite=True))
     results = SplitImagePair()(results)
     assert results['img'].shape == results['gt_color'].shape == (16, 16, 3)
     assert repr(SplitImagePair()) == "SplitImagePair(photo_side='left')"
@@ -46,8 +46,17 @@ def test_split_image_pair_cityscapes_after_load_image(tmp_path):
 ])
 def test_split_image_pair_cityscapes_bad_composites(image, match):
     with pytest.raises(ValueError, match=match) as info:
-        SplitImagePair()(dict(img=image, img_path='data/val/7.jpg'))
+        SplitImagePair()(
+            dict(img=image, img_path='data/val/7.jpg', is_composite=True))
     assert 'data/val/7.jpg' in str(info.value)
+
+
+def test_split_image_pair_cityscapes_passes_plain_photos():
+    """Inference inputs are photos, not composites: left untouched."""
+    _, _, composite = _composite()
+    results = SplitImagePair()(dict(img=composite, img_path='photo.jpg'))
+    assert results['img'] is composite
+    assert 'gt_color' not in results
 
 
 def test_split_image_pair_cityscapes_bad_side():

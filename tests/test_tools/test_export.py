@@ -1,0 +1,92 @@
+"""ONNX and TorchScript export: dynamic sizes, parity, clear errors."""
+import numpy as np
+import onnx
+import pytest
+import torch
+
+from linknet_mm.apis import (OnnxModelMismatchError, OnnxSegmentor,
+                             check_logits, export_onnx, init_segmentor,
+                             segment)
+from linknet_mm.apis.export import MAX_ABS_DIFF, onnx_metadata
+from tiny_model import foreign_onnx, run_tiny, tiny_files
+
+# small sizes: square, odd, tall, and a batch of two odd ones
+SHAPES = ((1, 64, 64), (1, 67, 93), (1, 255, 257), (2, 33, 47))
+
+
+@pytest.fixture(scope='module')
+def tiny(tmp_path_factory):
+    return tiny_files(tmp_path_factory)
+
+
+@pytest.fixture(scope='module')
+def model(tiny):
+    return init_segmentor(tiny.config, str(tiny.checkpoint))
+
+
+def test_export_tool_checks_parity_on_odd_sizes_and_batch_2(tiny):
+    log = tiny.export_log
+    for shape in ('(1, 3, 360, 640)', '(1, 3, 256, 256)', '(1, 3, 67, 93)',
+                  '(1, 3, 255, 257)', '(2, 3, 67, 93)'):
+        line = next(line for line in log.splitlines() if shape in line)
+        assert line.rstrip().endswith('yes'), line
+    assert 'NO' not in log
+
+
+def test_onnx_has_dynamic_batch_height_width(tiny):
+    model = onnx.load(str(tiny.onnx))
+    assert model.opset_import[0].version >= 17
+    dims = model.graph.input[0].type.tensor_type.shape.dim
+    assert [d.dim_param for d in dims] == ['batch', '', 'height', 'width']
+    assert dims[1].dim_value == 3
+    out = model.graph.output[0].type.tensor_type.shape.dim
+    assert out[1].dim_value == 19
+    assert onnx_metadata(model)['num_classes'] == 19
+
+
+def test_onnx_runtime_matches_pytorch(tiny, model):
+    runtime = OnnxSegmentor(str(tiny.onnx), tiny.config)
+    rows = check_logits(model, runtime.logits, SHAPES, seed=1)
+    for row in rows:
+        assert row['max_abs_diff'] <= MAX_ABS_DIFF, row
+        assert row['agreement'] >= 0.9999, row
+
+
+def test_onnx_runtime_segments_like_pytorch(tiny, model):
+    runtime = OnnxSegmentor(str(tiny.onnx), tiny.config)
+    rng = np.random.default_rng(0)
+    images = [
+        rng.integers(0, 256, (h, w, 3), np.uint8)
+        for h, w in ((67, 93), (40, 40))
+    ]
+    for ours, theirs in zip(segment(model, images), segment(runtime, images)):
+        assert ours.shape == theirs.shape
+        assert (ours == theirs).mean() >= 0.999
+
+
+@pytest.mark.parametrize('channels, classes, message', [
+    (3, 5, 'outputs 5 classes'),
+    (1, 19, 'takes 1-channel images'),
+])
+def test_onnx_of_another_model_is_refused(tiny, tmp_path, channels, classes,
+                                          message):
+    path = foreign_onnx(tmp_path / 'other.onnx', channels, classes)
+    with pytest.raises(OnnxModelMismatchError, match=message):
+        OnnxSegmentor(str(path), tiny.config)
+
+
+def test_opset_below_17_is_refused(model, tmp_path):
+    with pytest.raises(ValueError, match='opset'):
+        export_onnx(model, str(tmp_path / 'm.onnx'), opset=16)
+
+
+def test_torchscript_export_keeps_dynamic_sizes(tiny, tmp_path):
+    out = tmp_path / 'tiny.pt'
+    proc = run_tiny('deployment/pytorch2torchscript.py', tiny.config,
+                    tiny.checkpoint, '--out', out, '--shape', 64, 64)
+    log = proc.stdout + proc.stderr
+    assert '(1, 3, 255, 257)' in log and 'NO' not in log
+    traced = torch.jit.load(str(out))
+    x = torch.rand(2, 3, 33, 47) * 255
+    with torch.no_grad():
+        assert traced(x).shape == (2, 19, 33, 47)

@@ -1,0 +1,110 @@
+"""Export a segmentor to ONNX with dynamic batch, height and width.
+
+The graph takes raw pixels, float32 (N, 3, H, W), 0-255, in the channel
+order of the test pipeline (BGR); the data preprocessor's normalisation is
+inside, and it returns the logits (N, classes, H, W) at the input size.
+Resizing the image as the test pipeline does, and the logits back to the
+image's size, stay outside (``tools/infer.py --backend onnxruntime`` does
+both). ``--check`` compares ONNX Runtime with PyTorch on several sizes,
+odd ones and batch 2 included, and fails unless every max |logit
+difference| is <= 1e-4 and >= 99.99 % of the argmax pixels agree.
+
+Example::
+
+    python tools/deployment/pytorch2onnx.py configs/linknet_cityscapes.py \\
+        work_dirs/linknet_cityscapes/iter_40000.pth --out linknet.onnx --check
+"""
+import argparse
+import logging
+import os.path as osp
+import sys
+import time
+
+from mmengine.config import DictAction
+from mmengine.logging import print_log
+
+from linknet_mm.apis import (CheckpointMismatchError, OnnxSegmentor,
+                             check_logits, export_onnx, init_segmentor)
+from linknet_mm.apis.export import format_check
+from linknet_mm.utils import ConfigError, load_tool_config
+
+
+def parse_args() -> argparse.Namespace:
+    """Command-line arguments."""
+    parser = argparse.ArgumentParser(description='Export a model to ONNX')
+    parser.add_argument('config', help='config file of the model')
+    parser.add_argument(
+        'checkpoint',
+        nargs='?',
+        help='checkpoint file; without it the weights are random')
+    parser.add_argument('--out', required=True, help='ONNX file to write')
+    parser.add_argument(
+        '--opset',
+        type=int,
+        default=18,
+        help='ONNX opset, >= 17 (18 is the exporter\'s own; 17 is '
+        'converted from it)')
+    parser.add_argument(
+        '--shape',
+        type=int,
+        nargs=2,
+        default=[256, 256],
+        metavar=('H', 'W'),
+        help='size of the example input traced (the export takes any)')
+    parser.add_argument(
+        '--check',
+        action='store_true',
+        help='compare ONNX Runtime with PyTorch on several input sizes')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override settings of the config, key=value pairs')
+    args = parser.parse_args()
+    if args.opset < 17:
+        parser.error(f'--opset must be >= 17, got {args.opset}')
+    return args
+
+
+def main() -> int:
+    """Export, and check if asked.
+
+    Returns:
+        int: Exit status, 1 if the check failed.
+    """
+    args = parse_args()
+    # checked --cfg-options; the output's folder is the work dir
+    cfg = load_tool_config(args.config, args.cfg_options,
+                           osp.dirname(osp.abspath(args.out)))
+    model = init_segmentor(cfg, args.checkpoint)
+    if args.checkpoint is None:
+        print_log(
+            'no checkpoint given: exporting random weights',
+            logger='current',
+            level=logging.WARNING)
+    start = time.perf_counter()
+    export_onnx(model, args.out, args.opset, tuple(args.shape))
+    print_log(
+        f'wrote {args.out} (opset {args.opset}) in '
+        f'{time.perf_counter() - start:.1f} s',
+        logger='current')
+    if not args.check:
+        return 0
+    runtime = OnnxSegmentor(args.out, model.cfg)
+    rows = check_logits(model, runtime.logits)
+    print_log(
+        'ONNX Runtime vs PyTorch:\n' + format_check(rows), logger='current')
+    if not all(row['ok'] for row in rows):
+        print_log(
+            'check failed: the export differs from PyTorch',
+            logger='current',
+            level=logging.ERROR)
+        return 1
+    return 0
+
+
+if __name__ == '__main__':
+    try:
+        sys.exit(main())
+    except (ConfigError, CheckpointMismatchError, FileNotFoundError) as error:
+        sys.exit(f'error: {error}')

@@ -1,0 +1,107 @@
+"""Export a segmentor to TorchScript with ``torch.jit.trace``.
+
+The module takes and returns what the ONNX export does (raw pixels in,
+logits at the input size out; see ``pytorch2onnx.py``). Tracing records
+the crops and the final resize as reads of the input's size, so the
+module runs at any batch, height and width; this is checked after every
+export against the eager model on other sizes, odd ones and batch 2
+included, and the tool fails if they differ. TorchScript is deprecated in
+torch 2.13 (``torch.jit.load`` warns) but still loads in Python and
+libtorch; prefer ONNX for new deployments.
+
+Example::
+
+    python tools/deployment/pytorch2torchscript.py \\
+        configs/linknet_cityscapes.py ckpt.pth --out linknet.pt
+"""
+import argparse
+import logging
+import os.path as osp
+import sys
+import time
+import warnings
+
+import torch
+from mmengine.config import DictAction
+from mmengine.logging import print_log
+from torch import Tensor
+
+from linknet_mm.apis import (CheckpointMismatchError, check_logits,
+                             export_torchscript, init_segmentor)
+from linknet_mm.apis.export import format_check
+from linknet_mm.utils import ConfigError, load_tool_config
+
+
+def parse_args() -> argparse.Namespace:
+    """Command-line arguments."""
+    parser = argparse.ArgumentParser(
+        description='Export a model to TorchScript (torch.jit.trace)')
+    parser.add_argument('config', help='config file of the model')
+    parser.add_argument(
+        'checkpoint',
+        nargs='?',
+        help='checkpoint file; without it the weights are random')
+    parser.add_argument(
+        '--out', required=True, help='TorchScript file to write')
+    parser.add_argument(
+        '--shape',
+        type=int,
+        nargs=2,
+        default=[256, 256],
+        metavar=('H', 'W'),
+        help='size of the traced example input')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override settings of the config, key=value pairs')
+    return parser.parse_args()
+
+
+def main() -> int:
+    """Trace, save, reload and check.
+
+    Returns:
+        int: Exit status, 1 if the traced module differs from eager.
+    """
+    args = parse_args()
+    # checked --cfg-options; the output's folder is the work dir
+    cfg = load_tool_config(args.config, args.cfg_options,
+                           osp.dirname(osp.abspath(args.out)))
+    model = init_segmentor(cfg, args.checkpoint)
+    if args.checkpoint is None:
+        print_log(
+            'no checkpoint given: exporting random weights',
+            logger='current',
+            level=logging.WARNING)
+    start = time.perf_counter()
+    export_torchscript(model, args.out, tuple(args.shape))
+    print_log(
+        f'wrote {args.out} in {time.perf_counter() - start:.1f} s',
+        logger='current')
+    with warnings.catch_warnings():
+        warnings.filterwarnings('ignore', category=DeprecationWarning)
+        traced = torch.jit.load(args.out)
+
+    def run(inputs: Tensor) -> Tensor:
+        with torch.no_grad():
+            return traced(inputs)
+
+    rows = check_logits(model, run)
+    print_log(
+        'TorchScript vs eager PyTorch:\n' + format_check(rows),
+        logger='current')
+    if not all(row['ok'] for row in rows):
+        print_log(
+            'check failed: the traced module differs from eager',
+            logger='current',
+            level=logging.ERROR)
+        return 1
+    return 0
+
+
+if __name__ == '__main__':
+    try:
+        sys.exit(main())
+    except (ConfigError, CheckpointMismatchError, FileNotFoundError) as error:
+        sys.exit(f'error: {error}')
