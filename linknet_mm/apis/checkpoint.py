@@ -1,16 +1,13 @@
 """Load a checkpoint into a segmentor, refusing one of another shape."""
 import logging
 import os.path as osp
-import re
-from collections import OrderedDict
-from typing import Dict, List
 
 import torch.nn as nn
 from mmengine.logging import print_log
-from mmengine.runner import CheckpointLoader, load_state_dict
-from torch import Tensor
+from mmengine.runner import load_state_dict
 
-from ..engine import CheckpointMismatchError
+from ..engine import (CheckpointMismatchError, checkpoint_mismatches,
+                      read_checkpoint, state_dict_of)
 
 #: Mismatched tensors listed in full in an error; the rest are counted.
 MAX_LISTED = 8
@@ -43,21 +40,9 @@ def load_segmentor_checkpoint(model: nn.Module,
     """
     if not osp.isfile(filename):
         raise FileNotFoundError(f'checkpoint {filename!r} not found')
-    try:
-        checkpoint = CheckpointLoader.load_checkpoint(
-            filename, map_location='cpu', logger='current')
-    except (RuntimeError, EOFError) as error:
-        raise CheckpointMismatchError(
-            f'checkpoint {filename!r} cannot be read: it is truncated or '
-            f'not a PyTorch checkpoint ({error})') from error
-    if not isinstance(checkpoint, dict):
-        raise CheckpointMismatchError(
-            f'checkpoint {filename!r} holds a {type(checkpoint).__name__}; '
-            "expected a state dict or a dict with a 'state_dict' key")
-    state_dict = checkpoint.get('state_dict', checkpoint)
-    state_dict = OrderedDict((re.sub(r'^module\.', '', key), value)
-                             for key, value in state_dict.items())
-    problems = _compare(model.state_dict(), state_dict)
+    checkpoint = read_checkpoint(filename)
+    state_dict = state_dict_of(checkpoint)
+    problems = checkpoint_mismatches(model.state_dict(), state_dict)
     if problems:
         raise CheckpointMismatchError(
             f'checkpoint {filename!r} does not match the model of '
@@ -79,24 +64,3 @@ def load_segmentor_checkpoint(model: nn.Module,
     load_state_dict(model, state_dict, strict=True, logger='current')
     return checkpoint
 
-
-def _compare(expected: Dict[str, Tensor], got: Dict[str, Tensor]) -> List[str]:
-    """List the model tensors the checkpoint lacks or has in another shape.
-
-    Args:
-        expected (dict[str, Tensor]): The model's state dict.
-        got (dict[str, Tensor]): The checkpoint's state dict.
-
-    Returns:
-        list[str]: One line per problem; empty if the checkpoint fits.
-    """
-    problems = []
-    for key, tensor in expected.items():
-        if key.endswith('num_batches_tracked'):
-            continue
-        if key not in got:
-            problems.append(f'{key}: missing from the checkpoint')
-        elif tuple(got[key].shape) != tuple(tensor.shape):
-            problems.append(f'{key}: {tuple(got[key].shape)} in the '
-                            f'checkpoint, {tuple(tensor.shape)} in the model')
-    return problems

@@ -1,11 +1,14 @@
 """Engine: safe checkpoint loading, the runner and hooks."""
-from .checkpoint import allow_mmengine_checkpoints
+from .checkpoint import (CheckpointMismatchError, allow_mmengine_checkpoints,
+                         checkpoint_mismatches, read_checkpoint,
+                         state_dict_of)
 from .hooks import TrainingCurvesHook
-from .runner import CheckpointMismatchError, LinkNetRunner, init_cpu_dist
+from .runner import LinkNetRunner, init_cpu_dist
 
 allow_mmengine_checkpoints()
 
 __all__ = [
-    'CheckpointMismatchError', 'LinkNetRunner', 'allow_mmengine_checkpoints',
-    'init_cpu_dist', 'TrainingCurvesHook'
+    'CheckpointMismatchError', 'LinkNetRunner', 'TrainingCurvesHook',
+    'allow_mmengine_checkpoints', 'checkpoint_mismatches', 'init_cpu_dist',
+    'read_checkpoint', 'state_dict_of'
 ]

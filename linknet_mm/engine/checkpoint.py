@@ -10,11 +10,15 @@ is bound to :func:`history_buffer_getattr`, which resolves only those
 methods. Nothing here loads with ``weights_only=False``.
 """
 import pickle
-from typing import Callable
+import re
+from collections import OrderedDict
+from typing import Callable, Dict, List
 
 import numpy as np
 import torch
 from mmengine.logging import HistoryBuffer
+from mmengine.runner import CheckpointLoader
+from torch import Tensor
 
 #: Methods of ``HistoryBuffer`` that its pickled state refers to.
 HISTORY_BUFFER_METHODS = frozenset({'min', 'max', 'current', 'mean'})
@@ -60,3 +64,68 @@ def allow_mmengine_checkpoints() -> None:
         HistoryBuffer, *_numpy_globals(),
         (history_buffer_getattr, 'builtins.getattr')
     ])
+
+
+class CheckpointMismatchError(ValueError):
+    """A checkpoint that cannot be read or does not fit the model."""
+
+
+def read_checkpoint(filename: str) -> dict:
+    """Read a checkpoint, naming the file if it cannot be read.
+
+    Args:
+        filename (str): mmengine checkpoint, or a (``{'state_dict': ...}``)
+            state dict saved with ``torch.save``.
+
+    Returns:
+        dict: The checkpoint.
+    """
+    try:
+        checkpoint = CheckpointLoader.load_checkpoint(
+            filename, map_location='cpu', logger='current')
+    except (RuntimeError, EOFError) as error:
+        raise CheckpointMismatchError(
+            f'checkpoint {filename} cannot be read: it is truncated or not '
+            f'a PyTorch checkpoint ({error})') from error
+    if not isinstance(checkpoint, dict):
+        raise CheckpointMismatchError(
+            f'checkpoint {filename} holds a {type(checkpoint).__name__}; '
+            "expected a state dict or a dict with a 'state_dict' key")
+    return checkpoint
+
+
+def state_dict_of(checkpoint: dict) -> Dict[str, Tensor]:
+    """The model weights of a checkpoint, a DDP ``module.`` prefix removed.
+
+    Args:
+        checkpoint (dict): What :func:`read_checkpoint` returned.
+
+    Returns:
+        dict[str, Tensor]: The state dict.
+    """
+    state_dict = checkpoint.get('state_dict', checkpoint)
+    return OrderedDict((re.sub(r'^module\.', '', key), value)
+                       for key, value in state_dict.items())
+
+
+def checkpoint_mismatches(expected: Dict[str, Tensor],
+                          got: Dict[str, Tensor]) -> List[str]:
+    """List the model tensors a checkpoint lacks or has in another shape.
+
+    Args:
+        expected (dict[str, Tensor]): The model's state dict.
+        got (dict[str, Tensor]): The checkpoint's state dict.
+
+    Returns:
+        list[str]: One line per problem; empty if the checkpoint fits.
+    """
+    problems = []
+    for key, tensor in expected.items():
+        if key.endswith('num_batches_tracked'):
+            continue
+        if key not in got:
+            problems.append(f'{key}: missing from the checkpoint')
+        elif tuple(got[key].shape) != tuple(tensor.shape):
+            problems.append(f'{key}: checkpoint {tuple(got[key].shape)} vs '
+                            f'model {tuple(tensor.shape)}')
+    return problems

@@ -94,8 +94,8 @@ def test_clear_errors(tiny, tmp_path, kind):
             tiny.checkpoint, image, '--cfg-options',
             'model.decode_head.num_classes=5'
         ]
-        message = 'decode_head.conv_seg.weight: (8, 19, 2, 2) in the ' \
-                  'checkpoint, (8, 5, 2, 2) in the model'
+        message = 'decode_head.conv_seg.weight: checkpoint (8, 19, 2, 2) ' \
+                  'vs model (8, 5, 2, 2)'
     else:
         onnx_file = foreign_onnx(tmp_path / 'other.onnx', 3, 2)
         args = ['-', image, '--backend', 'onnxruntime', '--onnx', onnx_file]

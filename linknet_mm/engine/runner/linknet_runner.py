@@ -3,7 +3,6 @@ import os
 import os.path as osp
 from typing import Dict, Optional
 
-import torch
 import torch.nn as nn
 from mmengine.device import get_device
 from mmengine.dist import is_distributed, master_only
@@ -12,11 +11,9 @@ from mmengine.registry import MODEL_WRAPPERS
 from mmengine.runner import Runner
 
 from mmseg.registry import RUNNERS
+from ..checkpoint import (CheckpointMismatchError, checkpoint_mismatches,
+                          read_checkpoint, state_dict_of)
 from .cpu_dist import init_cpu_dist
-
-
-class CheckpointMismatchError(ValueError):
-    """A checkpoint whose tensors do not fit the model of the config."""
 
 
 @RUNNERS.register_module()
@@ -30,8 +27,8 @@ class LinkNetRunner(Runner):
       this runner joins with the gloo backend and wraps the model in DDP
       without ``device_ids``. On any accelerator it does what the stock
       Runner does.
-    - ``load_from`` / ``tools/test.py CKPT`` refuse a checkpoint whose
-      tensors have other shapes than the model's (e.g. another
+    - ``load_from`` / ``tools/test.py CKPT`` refuse a checkpoint that
+      lacks model tensors or has them in other shapes (e.g. another
       ``num_classes``) with an error naming them, where mmengine only logs
       a warning and tests a half-loaded model. Set ``partial_load = True``
       in the config to fine-tune from such a checkpoint (the mismatched
@@ -107,27 +104,16 @@ class LinkNetRunner(Runner):
         Args:
             filename (str): The checkpoint.
         """
-        try:
-            checkpoint = torch.load(filename, map_location='cpu')
-        except (RuntimeError, EOFError) as err:
-            raise CheckpointMismatchError(
-                f'checkpoint {filename} cannot be read: it is truncated or '
-                f'not a PyTorch checkpoint ({err})') from err
-        state = checkpoint.get('state_dict', checkpoint)
         model = self.model.module if is_model_wrapper(
             self.model) else self.model
-        own = model.state_dict()
-        mismatched = [
-            f'{key}: checkpoint {tuple(value.shape)} vs model '
-            f'{tuple(own[key].shape)}' for key, value in state.items()
-            if key in own and hasattr(value, 'shape')
-            and value.shape != own[key].shape
-        ]
+        mismatched = checkpoint_mismatches(
+            model.state_dict(), state_dict_of(read_checkpoint(filename)))
         if mismatched:
             raise CheckpointMismatchError(
                 f'checkpoint {filename} does not fit the model of this config'
-                f' ({len(mismatched)} tensors differ in shape, e.g. another '
-                f'num_classes): {"; ".join(mismatched[:8])}. To fine-tune '
+                f' ({len(mismatched)} tensors missing or of another shape, '
+                f'e.g. another num_classes): {"; ".join(mismatched[:8])}. '
+                'To fine-tune '
                 'from it anyway, set partial_load=True '
                 '(--cfg-options partial_load=True)')
 
