@@ -63,4 +63,3 @@ def load_segmentor_checkpoint(model: nn.Module,
             del state_dict[key]
     load_state_dict(model, state_dict, strict=True, logger='current')
     return checkpoint
-
