@@ -7,7 +7,7 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 from mmseg.registry import TRANSFORMS
 
-from .split_image_pair import check_photo_side, split_image_pair
+from .split_image_pair import check_photo_side, split_into_results
 
 JPEG_START, JPEG_END = b'\xff\xd8', b'\xff\xd9'
 
@@ -92,12 +92,7 @@ class LoadCityscapesPair(BaseTransform):
         filename = results['img_path']
         content = fileio.get(filename, backend_args=self.backend_args)
         composite = decode_composite(content, filename)
-        photo, color = split_image_pair(composite, self.photo_side, filename)
-        results['img'] = photo
-        results['gt_color'] = color
-        results['img_shape'] = photo.shape[:2]
-        results['ori_shape'] = photo.shape[:2]
-        return results
+        return split_into_results(results, composite, self.photo_side)
 
     def __repr__(self) -> str:
         return (f"{self.__class__.__name__}(photo_side='{self.photo_side}', "

@@ -53,6 +53,29 @@ def split_image_pair(composite: np.ndarray, photo_side: str,
     return np.ascontiguousarray(photo), color
 
 
+def split_into_results(results: dict, composite: np.ndarray,
+                       photo_side: str) -> dict:
+    """Split ``composite``; store the photo as ``img``, the rest as
+    ``gt_color``.
+
+    Args:
+        results (dict): Result dict with ``img_path`` (for errors).
+        composite (np.ndarray): The loaded composite.
+        photo_side (str): ``'left'`` or ``'right'``: the photo's half.
+
+    Returns:
+        dict: ``results`` with ``img``, ``gt_color``, ``img_shape`` and
+        ``ori_shape`` set.
+    """
+    photo, color = split_image_pair(composite, photo_side,
+                                    results['img_path'])
+    results['img'] = photo
+    results['gt_color'] = color
+    results['img_shape'] = photo.shape[:2]
+    results['ori_shape'] = photo.shape[:2]
+    return results
+
+
 @TRANSFORMS.register_module()
 class SplitImagePair(BaseTransform):
     """Split a loaded photo | colour-label composite into its halves.
@@ -109,13 +132,7 @@ class SplitImagePair(BaseTransform):
         """
         if not results.get('is_composite', False):
             return results
-        photo, color = split_image_pair(results['img'], self.photo_side,
-                                        results['img_path'])
-        results['img'] = photo
-        results['gt_color'] = color
-        results['img_shape'] = photo.shape[:2]
-        results['ori_shape'] = photo.shape[:2]
-        return results
+        return split_into_results(results, results['img'], self.photo_side)
 
     def __repr__(self) -> str:
         return f"{self.__class__.__name__}(photo_side='{self.photo_side}')"
