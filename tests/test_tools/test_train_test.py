@@ -114,25 +114,32 @@ def test_dist_train_two_processes_on_cpu(tmp_path, brain_root):
                     '--cfg-options', f'data_root={brain_root}',
                     env=dict(PORT=str(_free_port())))
     log = proc.stdout + proc.stderr
-    assert 'Distributed training: True' in log
+    assert 'Distributed training: True' in log and 'GPU number: 2' in log
+    assert 'using the gloo backend' in log
     assert torch.load(tmp_path / 'iter_6.pth')['meta']['iter'] == 6
 
 
 def test_two_nodes_one_process_each(tmp_path, brain_root):
-    env = dict(NNODES='2', MASTER_ADDR='127.0.0.1', PORT=str(_free_port()))
-    procs = [
-        subprocess.Popen(
-            ['bash', 'tools/dist_train.sh', str(TINY_BRAIN), '1',
-             '--work-dir', str(tmp_path), '--cfg-options',
-             f'data_root={brain_root}'],
-            cwd=REPO, env=dict(os.environ, NODE_RANK=str(rank),
-                               PYTHON=sys.executable, **env),
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        for rank in (0, 1)
-    ]
-    outputs = [p.communicate(timeout=600)[0] for p in procs]
-    assert [p.returncode for p in procs] == [0, 0], outputs[0][-3000:]
-    assert torch.load(tmp_path / 'iter_6.pth')['meta']['iter'] == 6
+    """Two launches with NNODES=2, as on two machines."""
+    env = dict(os.environ, NNODES='2', MASTER_ADDR='127.0.0.1',
+               PORT=str(_free_port()), PYTHON=sys.executable)
+    logs = [tmp_path / f'node{rank}.log' for rank in (0, 1)]
+    procs = []
+    for rank, log in enumerate(logs):
+        with open(log, 'w') as out:  # a file: a full pipe would block a node
+            procs.append(subprocess.Popen(
+                ['bash', 'tools/dist_train.sh', str(TINY_BRAIN), '1',
+                 '--work-dir', str(tmp_path / 'work'), '--cfg-options',
+                 f'data_root={brain_root}'],
+                cwd=REPO, env=dict(env, NODE_RANK=str(rank)), stdout=out,
+                stderr=subprocess.STDOUT))
+    codes = [p.wait(timeout=600) for p in procs]
+    assert codes == [0, 0], logs[codes.index(max(codes))].read_text()[-3000:]
+    ckpt = torch.load(tmp_path / 'work' / 'iter_6.pth')
+    assert ckpt['meta']['iter'] == 6
+    log = logs[0].read_text()
+    # mmengine reports the world size as 'GPU number'
+    assert 'GPU number: 2' in log and 'using the gloo backend' in log
 
 
 def test_dist_test_matches_one_process(trained, brain_root, tmp_path):
