@@ -177,3 +177,10 @@ def test_show_dir_and_out_write_pictures_and_tables(trained, brain_root,
     assert sum(map(sum, confusion['counts'])) == 4 * 128 * 128
     assert (tmp_path / 'preds' / 'confusion_matrix.png').stat().st_size > 0
     assert len(list((tmp_path / 'preds').glob('[0-9]*.png'))) == 4
+
+
+def test_test_time_augmentation(trained, brain_root, tmp_path):
+    proc = run_tool('test.py', TINY_BRAIN, trained / 'iter_6.pth', '--tta',
+                    '--work-dir', tmp_path, '--cfg-options',
+                    f'data_root={brain_root}')
+    assert set(_metrics(proc.stdout)) == {'aAcc', 'mIoU', 'mAcc', 'mDice'}

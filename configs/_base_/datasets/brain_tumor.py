@@ -35,6 +35,26 @@ test_pipeline = [
     dict(type='BinarizeMask', threshold=128),
     dict(type='PackSegInputs')
 ]
+# tools/test.py --tta: multi-scale + flip, masks kept at original size
+img_ratios = [0.5, 0.75, 1.0, 1.25, 1.5]
+tta_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(
+        type='TestTimeAug',
+        transforms=[
+            [
+                dict(type='Resize', scale_factor=r, keep_ratio=True)
+                for r in img_ratios
+            ],
+            [
+                dict(type='RandomFlip', prob=0., direction='horizontal'),
+                dict(type='RandomFlip', prob=1., direction='horizontal')
+            ],
+            [dict(type='LoadAnnotations')],
+            [dict(type='BinarizeMask', threshold=128)],
+            [dict(type='PackSegInputs')],
+        ])
+]
 train_dataloader = dict(
     batch_size=8,
     num_workers=2,

@@ -33,6 +33,25 @@ test_pipeline = [
     dict(type='DecodeCityscapesColors'),
     dict(type='PackSegInputs')
 ]
+# tools/test.py --tta: multi-scale + flip, labels decoded at original size
+img_ratios = [0.5, 0.75, 1.0, 1.25, 1.5, 1.75]
+tta_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='SplitImagePair', photo_side='left'),
+    dict(
+        type='TestTimeAug',
+        transforms=[
+            [
+                dict(type='Resize', scale_factor=r, keep_ratio=True)
+                for r in img_ratios
+            ],
+            [
+                dict(type='RandomFlip', prob=0., direction='horizontal'),
+                dict(type='RandomFlip', prob=1., direction='horizontal')
+            ], [dict(type='DecodeCityscapesColors')],
+            [dict(type='PackSegInputs')]
+        ])
+]
 train_dataloader = dict(
     batch_size=8,
     num_workers=2,

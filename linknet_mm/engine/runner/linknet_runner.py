@@ -6,7 +6,7 @@ from typing import Dict, Optional
 import torch.nn as nn
 from mmengine.device import get_device
 from mmengine.dist import is_distributed, master_only
-from mmengine.model import is_model_wrapper
+from mmengine.model import BaseTTAModel, is_model_wrapper
 from mmengine.registry import MODEL_WRAPPERS
 from mmengine.runner import Runner
 
@@ -104,8 +104,9 @@ class LinkNetRunner(Runner):
         Args:
             filename (str): The checkpoint.
         """
-        model = self.model.module if is_model_wrapper(
-            self.model) else self.model
+        model = self.model
+        if is_model_wrapper(model) or isinstance(model, BaseTTAModel):
+            model = model.module  # where the stock Runner loads into
         mismatched = checkpoint_mismatches(
             model.state_dict(), state_dict_of(read_checkpoint(filename)))
         if mismatched:
