@@ -62,7 +62,7 @@ class TripletSegVisualizer(SegLocalVisualizer):
         Returns:
             np.ndarray: A copy of ``image`` with the outlines.
         """
-        labels = sem_seg.cpu().data.squeeze(0).numpy()
+        labels = np.asarray(sem_seg.cpu().data).squeeze(0)  # tensor or array
         drawn = image.copy()
         for class_id in np.unique(labels):
             if class_id == 0 or class_id >= len(palette):
@@ -142,6 +142,9 @@ class TripletSegVisualizer(SegLocalVisualizer):
             with_labels (bool): Write class names on filled masks.
                 Defaults to True.
         """
+        # OpenCV 5 draws only on C-contiguous arrays; mmseg's
+        # browse_dataset.py passes a strided view of the input tensor
+        image = np.ascontiguousarray(image)
         if data_sample is not None and 'pred_sem_seg' in data_sample:
             image = self._photo_of(image, data_sample.pred_sem_seg.shape)
         panels: List[np.ndarray] = [image]
