@@ -13,7 +13,7 @@ from mmseg.apis import init_model
 from mmseg.registry import DATASETS
 from mmseg.structures import SegDataSample
 
-from ..utils import ConfigError
+from ..utils import read_config
 from .checkpoint import load_segmentor_checkpoint
 from .pipeline import ImageInput, as_image, inference_pipeline
 
@@ -74,11 +74,7 @@ def load_config(config: ConfigInput,
         Config: The config; an object passed in is not changed.
     """
     if isinstance(config, (str, Path)):
-        if not Path(config).is_file():
-            raise ConfigError(f'config file {str(config)!r} not found; '
-                              'configs live in configs/, e.g. '
-                              'configs/linknet_cityscapes.py')
-        cfg = Config.fromfile(str(config))
+        cfg = read_config(str(config))
     elif isinstance(config, Config):
         cfg = copy.deepcopy(config)
     else:

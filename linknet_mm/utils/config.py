@@ -20,6 +20,22 @@ class ConfigError(ValueError):
     """A config file or a ``--cfg-options`` key the tools cannot use."""
 
 
+def read_config(path: str) -> Config:
+    """Read a config file; a missing one is a :class:`ConfigError`.
+
+    Args:
+        path (str): Config file.
+
+    Returns:
+        Config: The config.
+    """
+    if not Path(path).is_file():
+        raise ConfigError(f'config file {str(path)!r} not found; configs '
+                          'live in configs/, e.g. '
+                          'configs/linknet_cityscapes.py')
+    return Config.fromfile(str(path))
+
+
 def load_tool_config(path: str,
                      options: Optional[dict] = None,
                      work_dir: Optional[str] = None,
@@ -39,10 +55,7 @@ def load_tool_config(path: str,
     Returns:
         Config: The merged config.
     """
-    if not Path(path).is_file():
-        raise ConfigError(f'config file {path!r} not found; configs live '
-                          'in configs/, e.g. configs/linknet_cityscapes.py')
-    cfg = Config.fromfile(path)
+    cfg = read_config(path)
     options = dict(options or {})
     for key in options:
         _check_key(cfg, key)
