@@ -11,6 +11,7 @@ import os
 import sys
 
 from mmengine.config import DictAction
+from mmengine.device import get_device
 from mmengine.logging import print_log
 from mmengine.runner import Runner
 
@@ -56,12 +57,16 @@ def main() -> None:
     cfg = load_tool_config(args.config, args.cfg_options, args.work_dir,
                            args.launcher)
     if args.amp:
+        if get_device() == 'cpu':
+            raise ConfigError('--amp needs an accelerator (mmengine\'s '
+                              'AmpOptimWrapper runs on gpu, npu, mlu or '
+                              'musa); none was found, train without --amp')
         if cfg.optim_wrapper.type == 'AmpOptimWrapper':
             print_log('AMP training is already enabled in your config.',
                       logger='current', level=logging.WARNING)
         elif cfg.optim_wrapper.type != 'OptimWrapper':
-            raise ValueError('--amp needs optim_wrapper.type OptimWrapper, '
-                             f'got {cfg.optim_wrapper.type}')
+            raise ConfigError('--amp needs optim_wrapper.type OptimWrapper, '
+                              f'got {cfg.optim_wrapper.type}')
         else:
             cfg.optim_wrapper.type = 'AmpOptimWrapper'
             cfg.optim_wrapper.loss_scale = 'dynamic'

@@ -84,3 +84,11 @@ def test_truncated_checkpoint(checkpoint, brain_root, tmp_path):
 def test_no_partial_checkpoint_is_left_by_saving(checkpoint):
     assert not list(checkpoint.parent.glob('*.part'))
     assert torch.load(checkpoint)['meta']['iter'] == 3
+
+
+def test_amp_without_an_accelerator(tmp_path, brain_root):
+    if torch.cuda.is_available():
+        pytest.skip('this machine has a GPU: --amp is valid here')
+    _fails('train.py', TINY_BRAIN, '--amp', '--work-dir', tmp_path,
+           '--cfg-options', f'data_root={brain_root}',
+           match='--amp needs an accelerator')
