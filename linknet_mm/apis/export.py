@@ -1,11 +1,13 @@
 """Export a segmentor to ONNX and TorchScript, and check the exports."""
 import json
+import logging
 import warnings
 from typing import Dict, List, Sequence, Tuple
 
 import onnx
 import torch
 import torch.nn as nn
+from mmengine.logging import print_log
 from mmseg.models import EncoderDecoder
 from mmseg.models.utils import resize
 from mmseg.structures import SegDataSample
@@ -276,6 +278,25 @@ def format_check(rows: Sequence[dict]) -> str:
                      f'{100 * row["agreement"]:>14.4f}%  '
                      f'{"yes" if row["ok"] else "NO"}')
     return '\n'.join(lines)
+
+
+def report_check(rows: Sequence[dict], title: str, failure: str) -> int:
+    """Log the rows of :func:`check_logits` and say whether all passed.
+
+    Args:
+        rows (Sequence[dict]): Rows of :func:`check_logits`.
+        title (str): What was compared, e.g. 'ONNX Runtime vs PyTorch'.
+        failure (str): What a failed check means, for the error line.
+
+    Returns:
+        int: Exit status for a tool: 0 if every row is ok, else 1.
+    """
+    print_log(f'{title}:\n{format_check(rows)}', logger='current')
+    if all(row['ok'] for row in rows):
+        return 0
+    print_log(f'check failed: {failure}', logger='current',
+              level=logging.ERROR)
+    return 1
 
 
 def onnx_metadata(model: onnx.ModelProto) -> dict:

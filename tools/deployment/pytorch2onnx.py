@@ -25,7 +25,7 @@ from mmengine.logging import print_log
 
 from linknet_mm.apis import (CheckpointMismatchError, OnnxSegmentor,
                              check_logits, export_onnx, init_segmentor)
-from linknet_mm.apis.export import format_check
+from linknet_mm.apis.export import report_check
 from linknet_mm.utils import ConfigError, load_tool_config
 
 
@@ -92,15 +92,8 @@ def main() -> int:
         return 0
     runtime = OnnxSegmentor(args.out, model.cfg)
     rows = check_logits(model, runtime.logits)
-    print_log(
-        'ONNX Runtime vs PyTorch:\n' + format_check(rows), logger='current')
-    if not all(row['ok'] for row in rows):
-        print_log(
-            'check failed: the export differs from PyTorch',
-            logger='current',
-            level=logging.ERROR)
-        return 1
-    return 0
+    return report_check(rows, 'ONNX Runtime vs PyTorch',
+                        'the export differs from PyTorch')
 
 
 if __name__ == '__main__':

@@ -28,7 +28,7 @@ from torch import Tensor
 
 from linknet_mm.apis import (CheckpointMismatchError, check_logits,
                              export_torchscript, init_segmentor)
-from linknet_mm.apis.export import format_check
+from linknet_mm.apis.export import report_check
 from linknet_mm.utils import ConfigError, load_tool_config
 
 
@@ -88,16 +88,8 @@ def main() -> int:
             return traced(inputs)
 
     rows = check_logits(model, run)
-    print_log(
-        'TorchScript vs eager PyTorch:\n' + format_check(rows),
-        logger='current')
-    if not all(row['ok'] for row in rows):
-        print_log(
-            'check failed: the traced module differs from eager',
-            logger='current',
-            level=logging.ERROR)
-        return 1
-    return 0
+    return report_check(rows, 'TorchScript vs eager PyTorch',
+                        'the traced module differs from eager')
 
 
 if __name__ == '__main__':
