@@ -1,5 +1,7 @@
 """Distributed initialisation for CPU-only machines."""
+import atexit
 import datetime
+import gc
 import os
 import subprocess
 from typing import Optional
@@ -80,3 +82,20 @@ def init_cpu_dist(launcher: str,
         kwargs['timeout'] = datetime.timedelta(seconds=timeout)
     torch_dist.init_process_group(
         backend='gloo', init_method='env://', **kwargs)
+    atexit.register(leave_process_group)
+
+
+def leave_process_group() -> None:
+    """Destroy the process group, if any, before the interpreter exits.
+
+    A gloo worker thread releases each finished collective's tensors a moment
+    after the caller has been woken, and needs the GIL for that. If the
+    interpreter is already shutting down it cannot get it and the process
+    aborts ("terminate called without an active exception") after a run that
+    succeeded. Collecting the finished runner and its DDP wrapper first
+    leaves the group its last reference here, so destroying it joins the
+    worker threads while they can still finish.
+    """
+    if torch_dist.is_available() and torch_dist.is_initialized():
+        gc.collect()
+        torch_dist.destroy_process_group()
