@@ -142,8 +142,8 @@ class TripletSegVisualizer(SegLocalVisualizer):
             with_labels (bool): Write class names on filled masks.
                 Defaults to True.
         """
-        # OpenCV 5 draws only on C-contiguous arrays; mmseg's
-        # browse_dataset.py passes a strided view of the input tensor
+        # mmseg's browse_dataset.py passes a channel-major tensor seen as
+        # HxWx3, a layout OpenCV (4.12 and 5.0 alike) refuses to draw on
         image = np.ascontiguousarray(image)
         if data_sample is not None and 'pred_sem_seg' in data_sample:
             image = self._photo_of(image, data_sample.pred_sem_seg.shape)
