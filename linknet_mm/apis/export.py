@@ -1,8 +1,9 @@
 """Export a segmentor to ONNX and TorchScript, and check the exports."""
 import json
 import logging
+import os.path as osp
 import warnings
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import onnx
 import torch
@@ -12,6 +13,9 @@ from mmseg.models import EncoderDecoder
 from mmseg.models.utils import resize
 from mmseg.structures import SegDataSample
 from torch import Tensor
+
+from ..utils import load_tool_config
+from .inference import init_segmentor
 
 HW = Tuple[int, int]
 #: Names of the exported graph's input and output.
@@ -84,6 +88,33 @@ class SegmentorLogits(nn.Module):
             size=inputs.shape[2:],
             mode='bilinear',
             align_corners=self.align_corners)
+
+
+def model_to_export(config: str, checkpoint: Optional[str],
+                    cfg_options: Optional[dict], out: str) -> nn.Module:
+    """The segmentor an export tool writes to ``out``.
+
+    The config is read as every tool reads it (checked ``--cfg-options``),
+    with the folder of ``out`` as its work dir. Without a checkpoint the
+    weights are random, and a warning says so.
+
+    Args:
+        config (str): Config file of the model.
+        checkpoint (str, optional): Checkpoint file; None keeps random
+            weights.
+        cfg_options (dict, optional): Parsed ``--cfg-options``.
+        out (str): File the export will be written to.
+
+    Returns:
+        nn.Module: The segmentor, on the CPU.
+    """
+    cfg = load_tool_config(config, cfg_options,
+                           osp.dirname(osp.abspath(out)))
+    model = init_segmentor(cfg, checkpoint)
+    if checkpoint is None:
+        print_log('no checkpoint given: exporting random weights',
+                  logger='current', level=logging.WARNING)
+    return model
 
 
 def in_channels_of(segmentor: nn.Module) -> int:

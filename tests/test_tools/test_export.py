@@ -4,10 +4,12 @@ import onnx
 import pytest
 import torch
 
+from linknet_mm.apis import export
 from linknet_mm.apis import (OnnxModelMismatchError, OnnxSegmentor,
                              check_logits, export_onnx, init_segmentor,
                              segment)
 from linknet_mm.apis.export import MAX_ABS_DIFF, onnx_metadata
+from linknet_mm.utils import ConfigError
 from tiny_model import foreign_onnx, run_tiny, tiny_files
 
 # small sizes: square, odd, tall, and a batch of two odd ones
@@ -90,3 +92,33 @@ def test_torchscript_export_keeps_dynamic_sizes(tiny, tmp_path):
     x = torch.rand(2, 3, 33, 47) * 255
     with torch.no_grad():
         assert traced(x).shape == (2, 19, 33, 47)
+
+
+def test_model_to_export_loads_the_checkpoint(tiny, model, monkeypatch,
+                                              tmp_path):
+    warnings = []
+    monkeypatch.setattr(export, 'print_log',
+                        lambda msg, **kwargs: warnings.append(msg))
+    loaded = export.model_to_export(str(tiny.config), str(tiny.checkpoint),
+                                    None, str(tmp_path / 'm.onnx'))
+    for name, tensor in model.state_dict().items():
+        torch.testing.assert_close(loaded.state_dict()[name], tensor)
+    assert warnings == []
+
+
+def test_model_to_export_warns_of_random_weights(tiny, monkeypatch,
+                                                 tmp_path):
+    warnings = []
+    monkeypatch.setattr(export, 'print_log',
+                        lambda msg, **kwargs: warnings.append(msg))
+    export.model_to_export(str(tiny.config), None,
+                           {'model.decode_head.num_classes': 3},
+                           str(tmp_path / 'm.onnx'))
+    assert warnings == ['no checkpoint given: exporting random weights']
+
+
+def test_model_to_export_checks_cfg_options(tiny, tmp_path):
+    with pytest.raises(ConfigError, match='modle'):
+        export.model_to_export(str(tiny.config), None,
+                               {'modle.decode_head.num_classes': 3},
+                               str(tmp_path / 'm.onnx'))

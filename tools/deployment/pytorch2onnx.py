@@ -15,8 +15,6 @@ Example::
         work_dirs/linknet_cityscapes/iter_40000.pth --out linknet.onnx --check
 """
 import argparse
-import logging
-import os.path as osp
 import sys
 import time
 
@@ -24,9 +22,9 @@ from mmengine.config import DictAction
 from mmengine.logging import print_log
 
 from linknet_mm.apis import (CheckpointMismatchError, OnnxSegmentor,
-                             check_logits, export_onnx, init_segmentor)
-from linknet_mm.apis.export import report_check
-from linknet_mm.utils import ConfigError, load_tool_config
+                             check_logits, export_onnx)
+from linknet_mm.apis.export import model_to_export, report_check
+from linknet_mm.utils import ConfigError
 
 
 def parse_args() -> argparse.Namespace:
@@ -73,15 +71,8 @@ def main() -> int:
         int: Exit status, 1 if the check failed.
     """
     args = parse_args()
-    # checked --cfg-options; the output's folder is the work dir
-    cfg = load_tool_config(args.config, args.cfg_options,
-                           osp.dirname(osp.abspath(args.out)))
-    model = init_segmentor(cfg, args.checkpoint)
-    if args.checkpoint is None:
-        print_log(
-            'no checkpoint given: exporting random weights',
-            logger='current',
-            level=logging.WARNING)
+    model = model_to_export(args.config, args.checkpoint, args.cfg_options,
+                            args.out)
     start = time.perf_counter()
     export_onnx(model, args.out, args.opset, tuple(args.shape))
     print_log(

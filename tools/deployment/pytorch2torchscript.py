@@ -15,8 +15,6 @@ Example::
         configs/linknet_cityscapes.py ckpt.pth --out linknet.pt
 """
 import argparse
-import logging
-import os.path as osp
 import sys
 import time
 import warnings
@@ -27,9 +25,9 @@ from mmengine.logging import print_log
 from torch import Tensor
 
 from linknet_mm.apis import (CheckpointMismatchError, check_logits,
-                             export_torchscript, init_segmentor)
-from linknet_mm.apis.export import report_check
-from linknet_mm.utils import ConfigError, load_tool_config
+                             export_torchscript)
+from linknet_mm.apis.export import model_to_export, report_check
+from linknet_mm.utils import ConfigError
 
 
 def parse_args() -> argparse.Namespace:
@@ -65,15 +63,8 @@ def main() -> int:
         int: Exit status, 1 if the traced module differs from eager.
     """
     args = parse_args()
-    # checked --cfg-options; the output's folder is the work dir
-    cfg = load_tool_config(args.config, args.cfg_options,
-                           osp.dirname(osp.abspath(args.out)))
-    model = init_segmentor(cfg, args.checkpoint)
-    if args.checkpoint is None:
-        print_log(
-            'no checkpoint given: exporting random weights',
-            logger='current',
-            level=logging.WARNING)
+    model = model_to_export(args.config, args.checkpoint, args.cfg_options,
+                            args.out)
     start = time.perf_counter()
     export_torchscript(model, args.out, tuple(args.shape))
     print_log(
