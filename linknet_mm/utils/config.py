@@ -51,6 +51,11 @@ def load_tool_config(path: str,
     Args:
         path (str): Config file.
         options (dict, optional): Parsed ``--cfg-options``.
+            Defaults to None.
+        work_dir (str, optional): ``--work-dir``; without it the config's,
+            else ``./work_dirs/<config name>``. It must be writable.
+            Defaults to None.
+        launcher (str): ``--launcher``. Defaults to 'none'.
 
     Returns:
         Config: The merged config.
