@@ -52,3 +52,19 @@ def test_one_training_step(path):
     assert all(torch.isfinite(v).all() for v in losses.values())
     after = list(model.decode_head.parameters())
     assert any(not torch.equal(a, b) for a, b in zip(after, before))
+
+
+def test_brain_tumor_dice_loss_scores_the_tumour():
+    cfg = load_config(CONFIGS / 'linknet_brain_tumor.py')
+    (dice_cfg, ) = [loss for loss in cfg.model.decode_head.loss_decode
+                    if loss.type == 'DiceLoss']
+    dice = MODELS.build(dice_cfg)
+    target = torch.zeros(2, 64, 64, dtype=torch.long)
+    target[:, :9, :9] = 1  # a 2 % tumour
+    background_only = torch.zeros(2, 2, 64, 64)
+    background_only[:, 0] = 5.0
+    found = background_only.clone()
+    found[:, 1][target == 1] = 10.0
+    # a model that misses the tumour is far from the optimum, not ~0.02
+    assert dice(background_only, target) > 0.9
+    assert dice(found, target) < 0.01

@@ -177,6 +177,20 @@ def test_show_dir_and_out_write_pictures_and_tables(trained, brain_root,
     assert sum(map(sum, confusion['counts'])) == 4 * 128 * 128
     assert (tmp_path / 'preds' / 'confusion_matrix.png').stat().st_size > 0
     assert len(list((tmp_path / 'preds').glob('[0-9]*.png'))) == 4
+    rows = json.loads(
+        (tmp_path / 'preds' / 'per_image_dice.json').read_text())
+    assert len(rows) == 4 and all('tumor' in r['Dice'] for r in rows)
+    report = run_tool('analysis_tools/per_image_report.py',
+                      tmp_path / 'preds' / 'per_image_dice.json',
+                      '--vis-dir', tmp_path / 'show', '--worst', 2,
+                      '--sample', 3, '--width', 300, '--out-dir',
+                      tmp_path / 'report').stdout
+    assert '4 images, per-image Dice' in report
+    worst = cv2.imread(str(tmp_path / 'report' / 'worst_2.png'))
+    sample = cv2.imread(str(tmp_path / 'report' / 'sample_3.png'))
+    # two columns of 300-wide panels: 1 row of 2, 2 rows (3 panels)
+    assert worst.shape[1] == sample.shape[1] == 600
+    assert sample.shape[0] == 2 * worst.shape[0]
 
 
 def test_test_time_augmentation(trained, brain_root, tmp_path):

@@ -1,7 +1,8 @@
 """IoU metric that also reports every class and the confusion matrix."""
+import copy
 import json
 import os.path as osp
-from typing import Dict, Sequence
+from typing import Dict, Optional, Sequence
 
 import numpy as np
 import torch
@@ -10,6 +11,7 @@ from mmengine.logging import print_log
 
 from mmseg.evaluation.metrics import IoUMetric
 from mmseg.registry import METRICS
+from .per_image_dice import per_image_dice, summarize_dice
 
 
 @METRICS.register_module()
@@ -25,9 +27,49 @@ class ClassWiseIoUMetric(IoUMetric):
     ``confusion_matrix.json`` and ``confusion_matrix.png`` (rows: ground
     truth, columns: prediction, normalised per row) are written beside them.
 
+    With ``per_image_classes``, the per-image Dice of those classes is added
+    (see :mod:`.per_image_dice` for the rule on empty images):
+    ``per_image_Dice.<class>`` (mean over images),
+    ``per_image_Dice_median.<class>``, ``per_image_Dice_p10.<class>`` (10th
+    percentile) and, with ``area_bins``, ``per_image_Dice.<class>@<bin>``
+    and ``per_image_count.<class>@<bin>`` by the class's ground-truth area.
+    With ``output_dir`` each image's scores go to ``per_image_dice.json``.
+
     Args:
+        per_image_classes (Sequence[str], optional): Classes to score per
+            image. Defaults to None (none).
+        area_bins (Sequence[float]): Increasing edges, in percent of an
+            image's labelled pixels, of the size bins, e.g. ``(1, 2)`` for
+            <1 %, 1-2 % and >=2 %. Defaults to () (no bins).
         **kwargs: Arguments of :class:`IoUMetric`.
     """
+
+    def __init__(self,
+                 per_image_classes: Optional[Sequence[str]] = None,
+                 area_bins: Sequence[float] = (),
+                 **kwargs) -> None:
+        super().__init__(**kwargs)
+        if list(area_bins) != sorted(set(area_bins)):
+            raise ValueError('area_bins must be strictly increasing, got '
+                             f'{area_bins!r}')
+        self.per_image_classes = list(per_image_classes or [])
+        self.area_bins = tuple(area_bins)
+
+    @property
+    def dataset_meta(self) -> Optional[dict]:
+        """Meta info of the dataset (classes, palette)."""
+        return self._dataset_meta
+
+    @dataset_meta.setter
+    def dataset_meta(self, dataset_meta: dict) -> None:
+        """Set the meta info; refuse ``per_image_classes`` it lacks."""
+        classes = list(dataset_meta.get('classes', ()))
+        unknown = [c for c in self.per_image_classes if c not in classes]
+        if unknown:
+            raise ValueError(
+                f'per_image_classes {unknown} are not classes of the '
+                f'dataset; expected some of {classes}')
+        self._dataset_meta = copy.deepcopy(dataset_meta)
 
     def process(self, data_batch: dict, data_samples: Sequence[dict]) -> None:
         """Collect IoUMetric's areas and a confusion matrix per sample.
@@ -52,7 +94,8 @@ class ClassWiseIoUMetric(IoUMetric):
             confusion = torch.bincount(
                 pairs, minlength=num_classes**2).reshape(
                     num_classes, num_classes).cpu()
-            self.results[index] = (*self.results[index], confusion)
+            self.results[index] = (*self.results[index], confusion,
+                                   sample.get('img_path', ''))
 
     def compute_metrics(self, results: list) -> Dict[str, float]:
         """Summary metrics of :class:`IoUMetric` plus per-class entries.
@@ -81,10 +124,88 @@ class ClassWiseIoUMetric(IoUMetric):
         for name, row in table.items():
             for metric, value in row.items():
                 metrics[f'{metric}.{name}'] = value
+        per_image = self._per_image_dice(results)
+        for name, (_, _, summary) in per_image.items():
+            metrics.update(self._per_image_entries(name, summary))
         if self.output_dir is not None:
             confusion = sum(r[4] for r in results).numpy()
             self._write(table, confusion, classes)
+            if per_image:
+                self._write_per_image(per_image, [r[5] for r in results])
         return metrics
+
+    def _per_image_dice(self, results: list) -> dict:
+        """Score every image for each of ``per_image_classes``.
+
+        Args:
+            results (list): What :meth:`process` collected.
+
+        Returns:
+            dict: ``{class: (dice, gt_percent, summary)}``, the first two
+            arrays with one value per image.
+        """
+        classes = list(self.dataset_meta['classes'])
+        # IoUMetric's per-image areas: intersect, union, pred, label
+        stacked = [torch.stack([r[i] for r in results]).double().numpy()
+                   for i in (0, 2, 3)]
+        intersect, pred_area, gt_area = stacked
+        labelled = np.maximum(gt_area.sum(axis=1), 1)
+        per_image = {}
+        for name in self.per_image_classes:
+            i = classes.index(name)
+            dice = per_image_dice(intersect[:, i], pred_area[:, i],
+                                  gt_area[:, i])
+            gt_percent = gt_area[:, i] / labelled * 100
+            per_image[name] = (dice, gt_percent,
+                               summarize_dice(dice, gt_percent,
+                                              self.area_bins))
+        return per_image
+
+    @staticmethod
+    def _per_image_entries(name: str, summary: dict) -> Dict[str, float]:
+        """Metric keys of one class's per-image summary.
+
+        Args:
+            name (str): Class name.
+            summary (dict): From :func:`summarize_dice`.
+
+        Returns:
+            dict[str, float]: ``per_image_Dice.<class>`` and the others.
+        """
+        keys = dict(mean='per_image_Dice.{}', median='per_image_Dice_median.{}',
+                    p10='per_image_Dice_p10.{}')
+        entries = {}
+        for stat, value in summary.items():
+            if stat in keys:
+                entries[keys[stat].format(name)] = round(value, 2)
+            else:
+                kind, bin_name = stat.split('@')
+                prefix = 'per_image_Dice' if kind == 'mean' else (
+                    'per_image_count')
+                entries[f'{prefix}.{name}@{bin_name}'] = (
+                    round(value, 2) if kind == 'mean' else value)
+        return entries
+
+    def _write_per_image(self, per_image: dict,
+                         img_paths: Sequence[str]) -> None:
+        """Write each image's Dice and ground-truth area per class.
+
+        Args:
+            per_image (dict): From :meth:`_per_image_dice`.
+            img_paths (Sequence[str]): The images, in result order.
+        """
+        rows = [
+            dict(img_path=path,
+                 Dice={c: round(float(v[0][k]) * 100, 2)
+                       for c, v in per_image.items()},
+                 gt_percent={c: round(float(v[1][k]), 4)
+                             for c, v in per_image.items()})
+            for k, path in enumerate(img_paths)
+        ]
+        path = osp.join(self.output_dir, 'per_image_dice.json')
+        with open(path, 'w') as f:
+            json.dump(rows, f, indent=1)
+        print_log(f'per-image Dice written to {path}', logger='current')
 
     def _write(self, table: dict, confusion: np.ndarray,
                classes: Sequence[str]) -> None:
