@@ -8,9 +8,10 @@ import pytest
 
 from conftest import real_data
 
+from linknet_mm.analysis.label_decoding import (exactness,
+                                               nearest_palette_decode)
 from linknet_mm.datasets.cityscapes_color_decoder import (
-    CityscapesColorDecoder, away_from_edges, exactness, nearest_palette_decode,
-    palette_colors)
+    CityscapesColorDecoder, palette_colors)
 from linknet_mm.datasets.cityscapes_labels import label_id_to_train_id
 from linknet_mm.datasets.synthetic.cityscapes_pairs import (
     encode_jpeg, pair_from_label_ids, render_cityscapes_pair)
@@ -142,18 +143,6 @@ def test_cityscapes_decoder_accepts_views_and_both_orders(generated):
         np.ascontiguousarray(half[..., ::-1]))
     # The two orders quantise the same colours the same way.
     np.testing.assert_array_equal(bgr, rgb)
-
-
-def test_cityscapes_away_from_edges_and_exactness():
-    truth = np.zeros((6, 6), np.uint8)
-    truth[:, 3:] = 1
-    away = away_from_edges(truth)
-    assert away[:, [0, 1, 4, 5]].all() and not away[:, [2, 3]].any()
-    decoded = truth.copy()
-    decoded[0, 2] = 1  # an edge pixel wrong
-    valid = np.ones_like(away)
-    valid[5] = False
-    assert exactness(decoded, truth, valid) == (29, 30, 20, 20)
 
 
 @pytest.mark.parametrize('image, match', [

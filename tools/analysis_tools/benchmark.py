@@ -36,10 +36,10 @@ from mmengine.config import Config, DictAction
 
 from linknet_mm.apis import CheckpointMismatchError, init_segmentor
 from linknet_mm.utils import ConfigError, load_tool_config
-from linknet_mm.utils.benchmark import (BACKENDS, OtherCpuLoad, PeakRSS,
+from linknet_mm.analysis.benchmark import (BACKENDS, OtherCpuLoad, PeakRSS,
                                         complexity, inference_speed,
                                         machine_info)
-from linknet_mm.utils.train_benchmark import (compare_training,
+from linknet_mm.analysis.train_benchmark import (compare_training,
                                               make_synthetic_data)
 
 #: Targets: fastest backend / eager images/s, Runner / bare-loop images/s,
@@ -236,7 +236,7 @@ def training(cfg: Config, args: argparse.Namespace) -> dict:
         args (argparse.Namespace): Parsed arguments.
 
     Returns:
-        dict: See :func:`linknet_mm.utils.train_benchmark.compare_training`.
+        dict: See :func:`linknet_mm.analysis.train_benchmark.compare_training`.
     """
     with tempfile.TemporaryDirectory() as work_dir:
         data_root = args.data_root

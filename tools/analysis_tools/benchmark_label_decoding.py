@@ -34,8 +34,10 @@ import cv2
 import numpy as np
 import torch
 
-from linknet_mm.datasets.cityscapes_color_decoder import (
-    CityscapesColorDecoder, exactness, nearest_palette_decode)
+from linknet_mm.analysis.label_decoding import (exactness,
+                                               nearest_palette_decode)
+from linknet_mm.datasets.cityscapes_color_decoder import \
+    CityscapesColorDecoder
 from linknet_mm.datasets.cityscapes_labels import label_id_to_train_id
 from linknet_mm.datasets.synthetic.cityscapes_pairs import (
     QUALITY, encode_jpeg, pair_from_label_ids, render_cityscapes_pair)

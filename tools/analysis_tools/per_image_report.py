@@ -21,7 +21,7 @@ import sys
 
 import cv2
 
-from linknet_mm.evaluation.per_image_report import (PerImageScores,
+from linknet_mm.analysis.per_image_report import (PerImageScores,
                                                     dice_by_size, find_panel,
                                                     load_per_image, spread,
                                                     worst)

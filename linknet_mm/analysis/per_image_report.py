@@ -12,7 +12,7 @@ from typing import List, NamedTuple, Sequence
 
 import numpy as np
 
-from .metrics.per_image_dice import area_bin_names
+from ..evaluation.metrics.per_image_dice import area_bin_names
 
 
 class PerImageScores(NamedTuple):

@@ -4,7 +4,7 @@ import json
 import numpy as np
 import pytest
 
-from linknet_mm.evaluation.per_image_report import (dice_by_size, find_panel,
+from linknet_mm.analysis.per_image_report import (dice_by_size, find_panel,
                                                     load_per_image, spread,
                                                     worst)
 

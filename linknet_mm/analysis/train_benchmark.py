@@ -25,7 +25,7 @@ from mmseg.structures import SegDataSample
 
 from ..datasets.synthetic import make_brain_tumor, make_cityscapes_pairs
 from .benchmark import PeakRSS
-from .config import ConfigError
+from ..utils.config import ConfigError
 
 #: Share of the brain-tumour images its ``train`` split gets.
 BRAIN_TUMOR_TRAIN_SHARE = 0.6
