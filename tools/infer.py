@@ -35,24 +35,21 @@ from mmengine.config import DictAction
 from mmengine.logging import print_log
 from mmengine.utils import ProgressBar
 
-from linknet_mm.apis import (CheckpointMismatchError, ImageReadError,
-                             OnnxModelMismatchError, OnnxSegmentor,
-                             init_segmentor, list_images, segment)
+from linknet_mm.apis import (OnnxSegmentor, init_segmentor, list_images,
+                             segment)
 from linknet_mm.apis.inference import config_test_pipeline
 from linknet_mm.apis.pipeline import (IMAGE_SUFFIXES, inference_pipeline,
                                       read_image)
 from linknet_mm.apis.visualize import colorize, draw_fps, overlay
 from linknet_mm.models.utils import fuse_conv_bn
-from linknet_mm.utils import ConfigError, load_tool_config
+from linknet_mm.errors import (ConfigError, ImageReadError, InputError,
+                               LinkNetError)
+from linknet_mm.utils import load_tool_config
 
 VIDEO_SUFFIXES = ('.avi', '.m4v', '.mkv', '.mov', '.mp4', '.mpeg', '.mpg',
                   '.webm')
 #: Frames the running FPS of a video is averaged over.
 FPS_WINDOW = 10
-
-
-class InputError(ValueError):
-    """An INPUT that is neither an image, a folder nor a readable video."""
 
 
 def parse_args() -> argparse.Namespace:
@@ -370,6 +367,5 @@ def main() -> None:
 if __name__ == '__main__':
     try:
         main()
-    except (ConfigError, CheckpointMismatchError, OnnxModelMismatchError,
-            InputError, ImageReadError, FileNotFoundError) as error:
+    except (LinkNetError, FileNotFoundError) as error:
         sys.exit(f'error: {error}')

@@ -15,9 +15,8 @@ from mmengine.device import get_device
 from mmengine.logging import print_log
 from mmengine.runner import Runner
 
-from linknet_mm.datasets.errors import DatasetNotFoundError
-from linknet_mm.engine import CheckpointMismatchError
-from linknet_mm.utils import ConfigError, load_tool_config
+from linknet_mm.errors import ConfigError, LinkNetError
+from linknet_mm.utils import load_tool_config
 from mmseg.registry import RUNNERS
 
 
@@ -81,6 +80,5 @@ def main() -> None:
 if __name__ == '__main__':
     try:
         main()
-    except (CheckpointMismatchError, ConfigError,
-            DatasetNotFoundError) as error:
+    except LinkNetError as error:
         sys.exit(f'error: {error}')

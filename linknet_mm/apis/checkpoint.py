@@ -6,11 +6,8 @@ import torch.nn as nn
 from mmengine.logging import print_log
 from mmengine.runner import load_state_dict
 
-from ..engine import (CheckpointMismatchError, checkpoint_mismatches,
-                      read_checkpoint, state_dict_of)
-
-#: Mismatched tensors listed in full in an error; the rest are counted.
-MAX_LISTED = 8
+from ..errors import MAX_LISTED, CheckpointMismatchError
+from ..engine import checkpoint_mismatches, read_checkpoint, state_dict_of
 
 
 def load_segmentor_checkpoint(model: nn.Module,

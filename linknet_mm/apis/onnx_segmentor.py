@@ -12,12 +12,9 @@ from mmseg.models.utils import resize
 from mmseg.structures import SegDataSample
 from torch import Tensor
 
+from ..errors import OnnxModelMismatchError
 from .export import onnx_metadata
 from .inference import ConfigInput, dataset_meta_of, load_config
-
-
-class OnnxModelMismatchError(ValueError):
-    """An ONNX file that does not fit the config it is run with."""
 
 
 class OnnxSegmentor:

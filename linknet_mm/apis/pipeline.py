@@ -8,6 +8,8 @@ import numpy as np
 from mmengine import fileio
 from mmengine.dataset import Compose
 
+from ..errors import ImageReadError
+
 #: Test-pipeline transforms left out at inference: they load or check
 #: labels, or split a photo | label composite (Cityscapes pairs), while
 #: inference inputs are plain photos.
@@ -23,10 +25,6 @@ IMAGE_LOADERS = frozenset(
 IMAGE_SUFFIXES = ('.bmp', '.jpeg', '.jpg', '.png', '.tif', '.tiff', '.webp')
 
 ImageInput = Union[str, Path, np.ndarray]
-
-
-class ImageReadError(ValueError):
-    """An image file that exists but cannot be decoded."""
 
 
 def _type_name(transform: dict) -> str:

@@ -10,16 +10,13 @@ import numpy as np
 from mmseg.datasets import BaseSegDataset
 from mmseg.registry import DATASETS
 
-from .errors import DatasetNotFoundError
+from ..errors import DatasetNotFoundError, shorten
 
 SPLITS = ('train', 'val', 'test')
 KAGGLE_SET = 'nikhilroxtomar/brain-tumor-segmentation'
 # How many names an error message lists before it only gives the count.
-MAX_LISTED = 10
-
-
 def _listing(names: Sequence[str]) -> str:
-    """Format names for an error message: the first ``MAX_LISTED`` + count.
+    """Format names for an error message: how many, then the first few.
 
     Args:
         names (Sequence[str]): The names to list.
@@ -27,11 +24,8 @@ def _listing(names: Sequence[str]) -> str:
     Returns:
         str: E.g. ``"3 files: ['a', 'b', 'c']"``.
     """
-    shown = list(names[:MAX_LISTED])
-    more = len(names) - len(shown)
-    tail = f' and {more} more' if more else ''
     noun = 'file' if len(names) == 1 else 'files'
-    return f'{len(names)} {noun}: {shown}{tail}'
+    return f'{len(names)} {noun}: {shorten(names)}'
 
 
 def check_split(split: str, split_ratios: Sequence[float]) -> None:

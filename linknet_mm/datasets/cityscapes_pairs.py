@@ -7,7 +7,7 @@ from mmseg.datasets import BaseSegDataset
 from mmseg.registry import DATASETS
 
 from .cityscapes_labels import CLASSES, PALETTE
-from .errors import DatasetNotFoundError
+from ..errors import DatasetNotFoundError
 
 KAGGLE_SET = 'dansbecker/cityscapes-image-pairs'
 

@@ -20,6 +20,8 @@ from mmengine.logging import HistoryBuffer
 from mmengine.runner import CheckpointLoader
 from torch import Tensor
 
+from ..errors import CheckpointMismatchError
+
 #: Methods of ``HistoryBuffer`` that its pickled state refers to.
 HISTORY_BUFFER_METHODS = frozenset({'min', 'max', 'current', 'mean'})
 
@@ -64,10 +66,6 @@ def allow_mmengine_checkpoints() -> None:
         HistoryBuffer, *_numpy_globals(),
         (history_buffer_getattr, 'builtins.getattr')
     ])
-
-
-class CheckpointMismatchError(ValueError):
-    """A checkpoint that cannot be read or does not fit the model."""
 
 
 def read_checkpoint(filename: str) -> dict:

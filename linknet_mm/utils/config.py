@@ -7,6 +7,8 @@ from typing import Optional
 
 from mmengine.config import Config
 
+from ..errors import ConfigError
+
 # runtime keys that the tools and the Runner read but configs need not set
 RUNTIME_KEYS = frozenset({
     'work_dir', 'load_from', 'resume', 'launcher', 'randomness', 'cfg',
@@ -14,10 +16,6 @@ RUNTIME_KEYS = frozenset({
     'model_wrapper_cfg', 'data_root', 'compile'
 })
 DATALOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
-
-
-class ConfigError(ValueError):
-    """A config file or a ``--cfg-options`` key the tools cannot use."""
 
 
 def read_config(path: str) -> Config:

@@ -9,7 +9,7 @@ from mmseg.registry import DATASETS
 from conftest import CONFIGS
 
 from linknet_mm.datasets import CityscapesPairsDataset
-from linknet_mm.datasets.errors import DatasetNotFoundError
+from linknet_mm.errors import DatasetNotFoundError
 from linknet_mm.datasets.synthetic import make_cityscapes_pairs
 
 BASE_CFG = str(CONFIGS / '_base_' / 'datasets' / 'cityscapes_pairs.py')

@@ -34,13 +34,14 @@ from typing import Dict, List
 import torch
 from mmengine.config import Config, DictAction
 
-from linknet_mm.apis import CheckpointMismatchError, init_segmentor
-from linknet_mm.utils import ConfigError, load_tool_config
 from linknet_mm.analysis.benchmark import (BACKENDS, OtherCpuLoad, PeakRSS,
                                         complexity, inference_speed,
                                         machine_info)
 from linknet_mm.analysis.train_benchmark import (compare_training,
                                               make_synthetic_data)
+from linknet_mm.apis import init_segmentor
+from linknet_mm.errors import LinkNetError
+from linknet_mm.utils import load_tool_config
 
 #: Targets: fastest backend / eager images/s, Runner / bare-loop images/s,
 #: and the share of a Runner iteration spent waiting for data.
@@ -307,5 +308,5 @@ def main() -> None:
 if __name__ == '__main__':
     try:
         main()
-    except (ConfigError, CheckpointMismatchError, FileNotFoundError) as error:
+    except (LinkNetError, FileNotFoundError) as error:
         sys.exit(f'error: {error}')

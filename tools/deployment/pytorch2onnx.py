@@ -21,10 +21,9 @@ import time
 from mmengine.config import DictAction
 from mmengine.logging import print_log
 
-from linknet_mm.apis import (CheckpointMismatchError, OnnxSegmentor,
-                             check_logits, export_onnx)
+from linknet_mm.apis import OnnxSegmentor, check_logits, export_onnx
 from linknet_mm.apis.export import model_to_export, report_check
-from linknet_mm.utils import ConfigError
+from linknet_mm.errors import LinkNetError
 
 
 def parse_args() -> argparse.Namespace:
@@ -90,5 +89,5 @@ def main() -> int:
 if __name__ == '__main__':
     try:
         sys.exit(main())
-    except (ConfigError, CheckpointMismatchError, FileNotFoundError) as error:
+    except (LinkNetError, FileNotFoundError) as error:
         sys.exit(f'error: {error}')

@@ -24,10 +24,9 @@ from mmengine.config import DictAction
 from mmengine.logging import print_log
 from torch import Tensor
 
-from linknet_mm.apis import (CheckpointMismatchError, check_logits,
-                             export_torchscript)
+from linknet_mm.apis import check_logits, export_torchscript
 from linknet_mm.apis.export import model_to_export, report_check
-from linknet_mm.utils import ConfigError
+from linknet_mm.errors import LinkNetError
 
 
 def parse_args() -> argparse.Namespace:
@@ -86,5 +85,5 @@ def main() -> int:
 if __name__ == '__main__':
     try:
         sys.exit(main())
-    except (ConfigError, CheckpointMismatchError, FileNotFoundError) as error:
+    except (LinkNetError, FileNotFoundError) as error:
         sys.exit(f'error: {error}')

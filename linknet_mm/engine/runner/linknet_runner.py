@@ -11,8 +11,8 @@ from mmengine.registry import MODEL_WRAPPERS
 from mmengine.runner import Runner
 
 from mmseg.registry import RUNNERS
-from ..checkpoint import (CheckpointMismatchError, checkpoint_mismatches,
-                          read_checkpoint, state_dict_of)
+from ...errors import MAX_LISTED, CheckpointMismatchError
+from ..checkpoint import checkpoint_mismatches, read_checkpoint, state_dict_of
 from .cpu_dist import init_cpu_dist
 
 
@@ -110,10 +110,11 @@ class LinkNetRunner(Runner):
         mismatched = checkpoint_mismatches(
             model.state_dict(), state_dict_of(read_checkpoint(filename)))
         if mismatched:
+            listed = '; '.join(mismatched[:MAX_LISTED])
             raise CheckpointMismatchError(
                 f'checkpoint {filename} does not fit the model of this config'
                 f' ({len(mismatched)} tensors missing or of another shape, '
-                f'e.g. another num_classes): {"; ".join(mismatched[:8])}. '
+                f'e.g. another num_classes): {listed}. '
                 'To fine-tune '
                 'from it anyway, set partial_load=True '
                 '(--cfg-options partial_load=True)')

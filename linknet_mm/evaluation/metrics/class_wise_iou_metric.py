@@ -172,8 +172,10 @@ class ClassWiseIoUMetric(IoUMetric):
         Returns:
             dict[str, float]: ``per_image_Dice.<class>`` and the others.
         """
-        keys = dict(mean='per_image_Dice.{}', median='per_image_Dice_median.{}',
-                    p10='per_image_Dice_p10.{}')
+        keys = dict(
+            mean='per_image_Dice.{}',
+            median='per_image_Dice_median.{}',
+            p10='per_image_Dice_p10.{}')
         entries = {}
         for stat, value in summary.items():
             if stat in keys:

@@ -1,0 +1,59 @@
+"""The errors linknet_mm reports to its users, under one base class.
+
+Each names the file or setting at fault and what was expected, in one
+line. The tools catch :class:`LinkNetError` and print ``error: <message>``
+without a traceback; each subclass also derives from the built-in error a
+caller would catch without knowing linknet_mm (``ValueError``,
+``FileNotFoundError``).
+"""
+from typing import Sequence
+
+#: How many names an error message lists before it says "and N more".
+MAX_LISTED = 10
+
+
+class LinkNetError(Exception):
+    """Base of every error linknet_mm reports to users."""
+
+
+class ConfigError(LinkNetError, ValueError):
+    """A config file or a ``--cfg-options`` key the tools cannot use."""
+
+
+class DatasetNotFoundError(LinkNetError, FileNotFoundError):
+    """A dataset folder is missing or empty.
+
+    The message says which path was looked at, where to download the
+    dataset and where to put it.
+    """
+
+
+class CheckpointMismatchError(LinkNetError, ValueError):
+    """A checkpoint that cannot be read or does not fit the model."""
+
+
+class ImageReadError(LinkNetError, ValueError):
+    """An image file that exists but cannot be decoded."""
+
+
+class InputError(LinkNetError, ValueError):
+    """An input that is neither an image, a folder nor a readable video."""
+
+
+class OnnxModelMismatchError(LinkNetError, ValueError):
+    """An ONNX file that does not fit the config it is run with."""
+
+
+def shorten(items: Sequence[str], limit: int = MAX_LISTED) -> str:
+    """The first ``limit`` items, and how many more there are.
+
+    Args:
+        items (Sequence[str]): What an error message lists.
+        limit (int): How many to show. Defaults to :data:`MAX_LISTED`.
+
+    Returns:
+        str: ``"['a', 'b'] and 3 more"``, or the list alone.
+    """
+    shown = list(items[:limit])
+    more = len(items) - len(shown)
+    return f'{shown} and {more} more' if more else f'{shown}'

@@ -1,0 +1,35 @@
+"""linknet_mm.errors: one base class, built-in bases kept, one limit."""
+import pytest
+
+from linknet_mm import errors
+from linknet_mm.errors import MAX_LISTED, LinkNetError, shorten
+
+
+@pytest.mark.parametrize('error, builtin', [
+    (errors.ConfigError, ValueError),
+    (errors.DatasetNotFoundError, FileNotFoundError),
+    (errors.CheckpointMismatchError, ValueError),
+    (errors.ImageReadError, ValueError),
+    (errors.InputError, ValueError),
+    (errors.OnnxModelMismatchError, ValueError),
+])
+def test_every_error_has_the_base_and_its_builtin(error, builtin):
+    with pytest.raises(LinkNetError, match='named file'):
+        raise error('named file')
+    assert issubclass(error, builtin)
+
+
+def test_the_packages_raise_the_same_classes():
+    from linknet_mm import apis, engine, utils
+    assert apis.CheckpointMismatchError is errors.CheckpointMismatchError
+    assert engine.CheckpointMismatchError is errors.CheckpointMismatchError
+    assert apis.ImageReadError is errors.ImageReadError
+    assert apis.OnnxModelMismatchError is errors.OnnxModelMismatchError
+    assert utils.ConfigError is errors.ConfigError
+
+
+def test_shorten():
+    names = [str(i) for i in range(MAX_LISTED + 3)]
+    assert shorten(names).endswith("] and 3 more")
+    assert shorten(names[:2]) == "['0', '1']"
+    assert shorten(names, limit=1) == f"['0'] and {len(names) - 1} more"
