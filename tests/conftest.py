@@ -9,7 +9,7 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
 import linknet_mm  # noqa: F401  registers the plugin
-from linknet_mm.datasets.synthetic.brain_tumor import make_brain_tumor
+from linknet_mm.synthetic.brain_tumor import make_brain_tumor
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIGS = REPO / 'configs'

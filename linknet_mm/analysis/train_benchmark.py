@@ -23,7 +23,7 @@ from mmengine.structures import PixelData
 from mmseg.registry import MODELS, RUNNERS
 from mmseg.structures import SegDataSample
 
-from ..datasets.synthetic import make_brain_tumor, make_cityscapes_pairs
+from ..synthetic import make_brain_tumor, make_cityscapes_pairs
 from .benchmark import PeakRSS
 from ..utils.config import ConfigError
 

@@ -15,7 +15,7 @@ from conftest import CONFIGS, real_data
 import linknet_mm  # noqa: F401
 from linknet_mm.datasets import BrainTumorDataset
 from linknet_mm.datasets.brain_tumor import split_names
-from linknet_mm.datasets.synthetic import make_brain_tumor
+from linknet_mm.synthetic import make_brain_tumor
 
 BASE_CFG = str(CONFIGS / '_base_' / 'datasets' / 'brain_tumor.py')
 REAL_256 = {'955', '1203'}  # the copied pairs that are 256x256

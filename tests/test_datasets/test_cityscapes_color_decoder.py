@@ -13,7 +13,7 @@ from linknet_mm.analysis.label_decoding import (exactness,
 from linknet_mm.datasets.cityscapes_color_decoder import (
     CityscapesColorDecoder, palette_colors)
 from linknet_mm.datasets.cityscapes_labels import label_id_to_train_id
-from linknet_mm.datasets.synthetic.cityscapes_pairs import (
+from linknet_mm.synthetic.cityscapes_pairs import (
     encode_jpeg, pair_from_label_ids, render_cityscapes_pair)
 
 POLEGROUP = 18

@@ -10,7 +10,7 @@ from conftest import CONFIGS
 
 from linknet_mm.datasets import CityscapesPairsDataset
 from linknet_mm.errors import DatasetNotFoundError
-from linknet_mm.datasets.synthetic import make_cityscapes_pairs
+from linknet_mm.synthetic import make_cityscapes_pairs
 
 BASE_CFG = str(CONFIGS / '_base_' / 'datasets' / 'cityscapes_pairs.py')
 DOWNLOAD = 'dansbecker/cityscapes-image-pairs'

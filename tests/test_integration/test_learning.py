@@ -13,7 +13,7 @@ from mmengine.runner import Runner
 from mmseg.registry import TRANSFORMS
 
 from conftest import CONFIGS, load_config
-from linknet_mm.datasets.synthetic.cityscapes_pairs import \
+from linknet_mm.synthetic.cityscapes_pairs import \
     make_cityscapes_pairs
 
 pytestmark = pytest.mark.slow

@@ -8,7 +8,7 @@ import numpy as np
 
 from conftest import REPO
 
-from linknet_mm.datasets.synthetic.cityscapes_pairs import draw_street_scene
+from linknet_mm.synthetic.cityscapes_pairs import draw_street_scene
 
 TOOL = REPO / 'tools' / 'analysis_tools' / 'benchmark_label_decoding.py'
 

@@ -8,7 +8,7 @@ import mmseg
 import pytest
 
 from conftest import CONFIGS, REPO, real_data
-from linknet_mm.datasets.synthetic.cityscapes_pairs import \
+from linknet_mm.synthetic.cityscapes_pairs import \
     make_cityscapes_pairs
 
 BROWSE = Path(mmseg.__file__).parent / '.mim' / 'tools' / 'analysis_tools' \

@@ -11,7 +11,7 @@ from mmseg.registry import DATASETS
 
 from conftest import REPO, run_tool
 
-from linknet_mm.datasets.synthetic import make_cityscapes_pairs
+from linknet_mm.synthetic import make_cityscapes_pairs
 
 TOOL = REPO / 'tools' / 'dataset_converters' / 'cityscapes_pairs.py'
 

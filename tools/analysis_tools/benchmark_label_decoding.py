@@ -39,7 +39,7 @@ from linknet_mm.analysis.label_decoding import (exactness,
 from linknet_mm.datasets.cityscapes_color_decoder import \
     CityscapesColorDecoder
 from linknet_mm.datasets.cityscapes_labels import label_id_to_train_id
-from linknet_mm.datasets.synthetic.cityscapes_pairs import (
+from linknet_mm.synthetic.cityscapes_pairs import (
     QUALITY, encode_jpeg, pair_from_label_ids, render_cityscapes_pair)
 from linknet_mm.datasets.transforms.load_cityscapes_pair import \
     decode_composite

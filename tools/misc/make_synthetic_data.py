@@ -11,7 +11,7 @@ import argparse
 
 from mmengine.logging import print_log
 
-from linknet_mm.datasets.synthetic import (make_brain_tumor,
+from linknet_mm.synthetic import (make_brain_tumor,
                                            make_cityscapes_pairs)
 
 

@@ -3,7 +3,7 @@ import cv2
 import numpy as np
 import pytest
 
-from linknet_mm.datasets.synthetic.cityscapes_pairs import (
+from linknet_mm.synthetic.cityscapes_pairs import (
     encode_jpeg, render_cityscapes_pair)
 from linknet_mm.datasets.transforms import LoadCityscapesPair
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from linknet_mm.datasets.synthetic import make_brain_tumor
+from linknet_mm.synthetic import make_brain_tumor
 
 
 def _read(path):

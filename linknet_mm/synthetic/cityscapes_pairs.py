@@ -7,13 +7,14 @@ with area interpolation, then the composite is saved as JPEG.
 """
 import os
 import os.path as osp
-from typing import Optional, Tuple
+from typing import NamedTuple, Optional, Tuple
 
 import cv2
 import numpy as np
 
-from ..cityscapes_labels import label_id_to_color, label_id_to_train_id
-from ..transforms.split_image_pair import check_photo_side
+from ..datasets.cityscapes_labels import (label_id_to_color,
+                                          label_id_to_train_id)
+from ..datasets.transforms.split_image_pair import check_photo_side
 
 SIZE = 256  # side of each half, as in the Kaggle set
 SCALE = 4  # the label image is drawn SCALE times larger, then downscaled
@@ -200,6 +201,19 @@ def _draw_pole(canvas: np.ndarray, rng: np.random.Generator, x: float,
               top + 0.9 * scale)
 
 
+class _Layout(NamedTuple):
+    """Where the horizon, the vanishing point and the building foot are."""
+    size: int
+    horizon: float
+    vanish: float
+    foot: float  # y of the building foot at the image sides
+
+    def ground_y(self, x: float, side: float) -> float:
+        """y of the building line at x (side -1 left, +1 right)."""
+        t = np.clip(side * (x - self.vanish) / (self.size / 2), 0, 1.2)
+        return self.horizon + (self.foot - self.horizon) * t
+
+
 def draw_street_scene(rng: np.random.Generator, size: int) -> np.ndarray:
     """Draw a street scene as a Cityscapes labelId map.
 
@@ -216,20 +230,25 @@ def draw_street_scene(rng: np.random.Generator, size: int) -> np.ndarray:
     Returns:
         np.ndarray: uint8 labelIds of shape (size, size).
     """
-    s = size
-    canvas = np.full((s, s), SKY, np.uint8)
-    horizon = s * rng.uniform(0.38, 0.5)
-    vanish = s * rng.uniform(0.4, 0.6)
-    foot = s * rng.uniform(0.62, 0.72)  # building foot at the image sides
+    canvas = np.full((size, size), SKY, np.uint8)
+    layout = _Layout(size, size * rng.uniform(0.38, 0.5),
+                     size * rng.uniform(0.4, 0.6),
+                     size * rng.uniform(0.62, 0.72))
+    _draw_buildings(canvas, rng, layout)
+    _draw_trees(canvas, rng, layout)
+    half_road = _draw_ground(canvas, rng, layout)
+    _draw_barrier(canvas, rng, layout)
+    _draw_objects(canvas, rng, layout, half_road)
+    _draw_void(canvas, rng, size)
+    return canvas
 
-    def ground_y(x: float, side: float) -> float:
-        """y of the building line at x (side -1 left, +1 right)."""
-        t = np.clip(side * (x - vanish) / (s / 2), 0, 1.2)
-        return horizon + (foot - horizon) * t
 
-    # Buildings: a stepped skyline on each side.
+def _draw_buildings(canvas: np.ndarray, rng: np.random.Generator,
+                    layout: _Layout) -> None:
+    """A stepped skyline on each side, and a bridge now and then."""
+    s = layout.size
     for side in (-1, 1):
-        x = vanish + side * s * rng.uniform(0.02, 0.06)
+        x = layout.vanish + side * s * rng.uniform(0.02, 0.06)
         while 0 < x < s:
             width = s * rng.uniform(0.06, 0.2)
             x_end = x + side * width
@@ -237,24 +256,37 @@ def draw_street_scene(rng: np.random.Generator, size: int) -> np.ndarray:
             label = WALL if rng.random() < 0.12 else BUILDING
             xs = sorted((x, x_end))
             _fill(canvas, label, [(xs[0], top), (xs[1], top),
-                                  (xs[1], ground_y(xs[1], side)),
-                                  (xs[0], ground_y(xs[0], side))])
+                                  (xs[1], layout.ground_y(xs[1], side)),
+                                  (xs[0], layout.ground_y(xs[0], side))])
             x = x_end
     if rng.random() < 0.15:
-        _rect(canvas, BRIDGE, 0, horizon - s * 0.12, s, horizon - s * 0.06)
+        _rect(canvas, BRIDGE, 0, layout.horizon - s * 0.12, s,
+              layout.horizon - s * 0.06)
 
-    # Trees: crowns over trunks, in front of the buildings.
+
+def _draw_trees(canvas: np.ndarray, rng: np.random.Generator,
+                layout: _Layout) -> None:
+    """Crowns over trunks, in front of the buildings."""
+    s = layout.size
     for _ in range(rng.integers(0, 5)):
         side = rng.choice([-1, 1])
-        x = vanish + side * s * rng.uniform(0.1, 0.5)
-        y = ground_y(x, side)
+        x = layout.vanish + side * s * rng.uniform(0.1, 0.5)
+        y = layout.ground_y(x, side)
         crown = s * rng.uniform(0.04, 0.12)
         _rect(canvas, VEGETATION, x - crown * 0.12, y - 2 * crown,
               x + crown * 0.12, y)
         _ellipse(canvas, VEGETATION, x, y - 2.2 * crown, crown,
                  crown * rng.uniform(0.8, 1.2))
 
-    # Ground: road in perspective, sidewalks, a terrain or parking strip.
+
+def _draw_ground(canvas: np.ndarray, rng: np.random.Generator,
+                 layout: _Layout) -> float:
+    """Road in perspective, sidewalks, a terrain or parking strip.
+
+    Returns:
+        float: Half the road's width at the bottom of the image.
+    """
+    s, vanish, horizon = layout.size, layout.vanish, layout.horizon
     half_road = s * rng.uniform(0.5, 0.9)
     road = [(vanish - 2, horizon), (vanish + 2, horizon),
             (vanish + half_road, s), (vanish - half_road, s)]
@@ -262,7 +294,7 @@ def draw_street_scene(rng: np.random.Generator, size: int) -> np.ndarray:
         edge = vanish + side * half_road
         _fill(canvas, SIDEWALK,
               [(vanish, horizon),
-               (vanish + side * s, ground_y(vanish + side * s, side)),
+               (vanish + side * s, layout.ground_y(vanish + side * s, side)),
                (vanish + side * s, s), (edge, s)])
         strip = rng.random()
         if strip < 0.45:
@@ -270,19 +302,30 @@ def draw_street_scene(rng: np.random.Generator, size: int) -> np.ndarray:
             inner = vanish + side * half_road * rng.uniform(1.05, 1.25)
             _fill(canvas, label, [(vanish, horizon), (edge, s), (inner, s)])
     _fill(canvas, ROAD, road)
+    return half_road
 
-    # Fences and guard rails along the building line.
-    if rng.random() < 0.4:
-        side = rng.choice([-1, 1])
-        label = rng.choice([FENCE, GUARD_RAIL])
-        x0, x1 = sorted((vanish + side * s * 0.1, vanish + side * s * 0.5))
-        height = s * rng.uniform(0.02, 0.06)
-        _fill(canvas, label, [(x0, ground_y(x0, side) - height * 0.4),
-                              (x1, ground_y(x1, side) - height),
-                              (x1, ground_y(x1, side)),
-                              (x0, ground_y(x0, side))])
 
-    # Objects, far to near so nearer ones occlude.
+def _draw_barrier(canvas: np.ndarray, rng: np.random.Generator,
+                  layout: _Layout) -> None:
+    """Now and then a fence or guard rail along the building line."""
+    if rng.random() >= 0.4:
+        return
+    s, ground_y = layout.size, layout.ground_y
+    side = rng.choice([-1, 1])
+    label = rng.choice([FENCE, GUARD_RAIL])
+    x0, x1 = sorted((layout.vanish + side * s * 0.1,
+                     layout.vanish + side * s * 0.5))
+    height = s * rng.uniform(0.02, 0.06)
+    _fill(canvas, label, [(x0, ground_y(x0, side) - height * 0.4),
+                          (x1, ground_y(x1, side) - height),
+                          (x1, ground_y(x1, side)),
+                          (x0, ground_y(x0, side))])
+
+
+def _draw_objects(canvas: np.ndarray, rng: np.random.Generator,
+                  layout: _Layout, half_road: float) -> None:
+    """Vehicles, people, poles and void objects, far to near."""
+    s, horizon, vanish = layout.size, layout.horizon, layout.vanish
     objects = []
     for _ in range(rng.integers(2, 9)):
         objects.append(('vehicle', rng.uniform(horizon + s * 0.04, s)))
@@ -292,6 +335,7 @@ def draw_street_scene(rng: np.random.Generator, size: int) -> np.ndarray:
         objects.append(('pole', rng.uniform(horizon + s * 0.02, s * 0.9)))
     for _ in range(rng.integers(0, 4)):
         objects.append(('void', rng.uniform(horizon + s * 0.02, s)))
+    # sorted by y: nearer objects are drawn later and occlude
     for kind, y in sorted(objects, key=lambda obj: obj[1]):
         depth = (y - horizon) / (s - horizon)
         scale = s * 0.07 * depth  # pixels per metre
@@ -310,15 +354,17 @@ def draw_street_scene(rng: np.random.Generator, size: int) -> np.ndarray:
             _ellipse(canvas, label, x, y - 0.4 * scale, 0.6 * scale,
                      0.4 * scale)
 
-    # Void: the ego vehicle's bonnet and an unlabeled border.
+
+def _draw_void(canvas: np.ndarray, rng: np.random.Generator,
+               size: int) -> None:
+    """The ego vehicle's bonnet now and then, and an unlabeled border."""
     if rng.random() < 0.5:
-        _ellipse(canvas, EGO_VEHICLE, s / 2, s * 1.05, s * 0.7,
-                 s * rng.uniform(0.08, 0.14))
+        _ellipse(canvas, EGO_VEHICLE, size / 2, size * 1.05, size * 0.7,
+                 size * rng.uniform(0.08, 0.14))
     border = int(rng.integers(0, 3)) * SCALE
     if border:
         canvas[:, :border] = UNLABELED
         canvas[:, -border:] = UNLABELED
-    return canvas
 
 
 def _smooth_field(rng: np.random.Generator, size: int,
