@@ -24,7 +24,7 @@ def test_config_carries_plugin_import_and_scope(path):
     assert cfg.custom_imports == dict(
         imports=['linknet_mm'], allow_failed_imports=False)
     assert cfg.default_scope == 'mmseg'
-    assert cfg.runner_type == 'LinkNetRunner'
+    assert cfg.runner_type == 'SafeRunner'
     assert cfg.model.decode_head.type == 'LinkNetHead'
     assert cfg.model.backbone.init_cfg is None or \
         cfg.model.backbone.init_cfg.type == 'Pretrained'

@@ -40,7 +40,7 @@ from linknet_mm.apis import (OnnxSegmentor, init_segmentor, list_images,
 from linknet_mm.apis.inference import config_test_pipeline
 from linknet_mm.apis.pipeline import (IMAGE_SUFFIXES, inference_pipeline,
                                       read_image)
-from linknet_mm.apis.visualize import colorize, draw_fps, overlay
+from linknet_mm.visualization.overlay import colorize, draw_fps, overlay
 from linknet_mm.models.utils import fuse_conv_bn
 from linknet_mm.errors import (ConfigError, ImageReadError, InputError,
                                LinkNetError)

@@ -1,12 +1,12 @@
 # Runtime shared by every linknet_mm config: mmseg's own runtime, plus the
 # plugin import (registers LinkNetHead, the datasets, the safe checkpoint
-# loading and LinkNetRunner) and the runner that also trains distributed
+# loading and SafeRunner) and the runner that also trains distributed
 # on CPU-only machines. A user's own config inherits this file.
 _base_ = ['mmseg::_base_/default_runtime.py']
 
 custom_imports = dict(imports=['linknet_mm'], allow_failed_imports=False)
 default_scope = 'mmseg'
-runner_type = 'LinkNetRunner'
+runner_type = 'SafeRunner'
 # A fixed seed makes runs repeatable and lets --resume continue with the
 # same data order and augmentations as an uninterrupted run (mmengine
 # replays the data loader up to the resumed iteration).

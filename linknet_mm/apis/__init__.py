@@ -1,5 +1,5 @@
 """Inference and export: load a model, segment images, export it."""
-from .checkpoint import CheckpointMismatchError, load_segmentor_checkpoint
+from .model_weights import CheckpointMismatchError, load_segmentor_checkpoint
 from .export import (SegmentorLogits, check_logits, export_onnx,
                      export_torchscript)
 from .inference import init_segmentor, predict, segment

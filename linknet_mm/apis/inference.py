@@ -14,7 +14,7 @@ from mmseg.registry import DATASETS
 from mmseg.structures import SegDataSample
 
 from ..utils import read_config
-from .checkpoint import load_segmentor_checkpoint
+from .model_weights import load_segmentor_checkpoint
 from .pipeline import ImageInput, as_image, inference_pipeline
 
 ConfigInput = Union[str, Path, Config]
@@ -31,7 +31,7 @@ def init_segmentor(config: ConfigInput,
     Like :func:`mmseg.apis.init_model` (pretrained ``init_cfg`` off, eval
     mode, ``model.cfg`` set), but a checkpoint whose tensors do not fit the
     config is an error (see
-    :func:`~linknet_mm.apis.checkpoint.load_segmentor_checkpoint`), and
+    :func:`~linknet_mm.apis.model_weights.load_segmentor_checkpoint`), and
     ``model.dataset_meta`` (class names and palette) comes from the
     checkpoint, else from the config's test dataset class.
 

@@ -1,5 +1,5 @@
 """Runner support for training without GPUs."""
 from .cpu_dist import init_cpu_dist
-from .linknet_runner import LinkNetRunner
+from .safe_runner import SafeRunner
 
-__all__ = ['LinkNetRunner', 'init_cpu_dist']
+__all__ = ['SafeRunner', 'init_cpu_dist']

@@ -8,7 +8,7 @@ import torch
 from mmengine.logging import HistoryBuffer, MessageHub
 from mmengine.runner import load_checkpoint
 
-from linknet_mm.engine.checkpoint import history_buffer_getattr
+from linknet_mm.engine.checkpoint_reading import history_buffer_getattr
 
 
 class _RunsCommand:

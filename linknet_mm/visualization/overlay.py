@@ -1,4 +1,9 @@
-"""Paint label maps: palette colours and overlays on the image."""
+"""Plain OpenCV overlays of label maps, for images and video frames.
+
+Palette colours, overlays on the image and the FPS counter that
+``tools/infer.py`` draws on every frame; :class:`TripletSegVisualizer`
+(mmseg's visualizer) draws the image | truth | prediction panels of tests.
+"""
 from typing import Sequence
 
 import cv2

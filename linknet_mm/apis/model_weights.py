@@ -22,7 +22,7 @@ def load_segmentor_checkpoint(model: nn.Module,
     them; tensors only the checkpoint has (e.g. an auxiliary head) are
     logged and ignored. A ``module.`` prefix (DDP) is stripped. Errors are
     the :class:`~linknet_mm.engine.CheckpointMismatchError` that
-    ``LinkNetRunner`` raises for ``load_from``.
+    ``SafeRunner`` raises for ``load_from``.
 
     Args:
         model (nn.Module): Model to load into.

@@ -1,4 +1,4 @@
-"""The Runner of linknet_mm configs."""
+"""SafeRunner: distributed on CPU, checked checkpoint loads, atomic saves."""
 import os
 import os.path as osp
 from typing import Dict, Optional
@@ -12,12 +12,13 @@ from mmengine.runner import Runner
 
 from mmseg.registry import RUNNERS
 from ...errors import MAX_LISTED, CheckpointMismatchError
-from ..checkpoint import checkpoint_mismatches, read_checkpoint, state_dict_of
+from ..checkpoint_reading import (checkpoint_mismatches, read_checkpoint,
+                                  state_dict_of)
 from .cpu_dist import init_cpu_dist
 
 
 @RUNNERS.register_module()
-class LinkNetRunner(Runner):
+class SafeRunner(Runner):
     """:class:`mmengine.runner.Runner` with three fixes, stock otherwise.
 
     - Distributed runs without GPUs: stock mmengine calls
@@ -38,9 +39,11 @@ class LinkNetRunner(Runner):
       killed while saving never leaves a truncated checkpoint that
       ``--resume`` would pick up.
 
-    Selected with ``runner_type = 'LinkNetRunner'`` (in
+    Selected with ``runner_type = 'SafeRunner'`` (in
     ``configs/_base_/default_runtime.py``), which the stock mmseg
-    ``tools/train.py`` honours too.
+    ``tools/train.py`` honours too. Nothing in it is specific to LinkNet:
+    any mmseg config can use it. ``'LinkNetRunner'``, its first name, still
+    selects it.
     """
 
     def _cpu_distributed(self) -> bool:
@@ -138,3 +141,7 @@ class LinkNetRunner(Runner):
         partial = f'{filename}.part'
         super().save_checkpoint(out_dir, partial, *args, **kwargs)
         os.replace(osp.join(out_dir, partial), osp.join(out_dir, filename))
+
+
+# the name configs written before the rename use
+RUNNERS.register_module(name='LinkNetRunner', module=SafeRunner)
