@@ -1,9 +1,67 @@
-"""SafeRunner: registered under its name and its first name."""
+"""SafeRunner in-process: checked checkpoint loads, atomic saves, alias."""
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.testing.runner_test_case import ToyDataset, ToyModel
 from mmseg.registry import RUNNERS
 
 from linknet_mm.engine import SafeRunner
+from linknet_mm.errors import CheckpointMismatchError
+
+ITERS = 2
+
+
+def _runner(work_dir, **cfg) -> SafeRunner:
+    """A two-iteration run of mmengine's toy model, checkpoint at the end."""
+    return SafeRunner(
+        model=ToyModel(),
+        work_dir=str(work_dir),
+        train_dataloader=dict(
+            dataset=ToyDataset(),
+            sampler=dict(type='DefaultSampler', shuffle=False),
+            batch_size=3,
+            num_workers=0),
+        optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.1)),
+        train_cfg=dict(by_epoch=False, max_iters=ITERS),
+        default_hooks=dict(
+            checkpoint=dict(
+                type='CheckpointHook', interval=ITERS, by_epoch=False)),
+        cfg=Config(cfg))
 
 
 def test_old_config_name_selects_the_same_runner():
     assert RUNNERS.get('SafeRunner') is SafeRunner
     assert RUNNERS.get('LinkNetRunner') is SafeRunner
+
+
+def test_checkpoint_saved_whole_under_its_name(tmp_path):
+    _runner(tmp_path).train()
+    saved = tmp_path / f'iter_{ITERS}.pth'
+    assert saved.is_file()
+    assert not list(tmp_path.glob('*.part'))
+    state = torch.load(saved)['state_dict']  # weights_only: allowlisted
+    assert set(state) == {'linear1.weight', 'linear1.bias', 'linear2.weight',
+                          'linear2.bias'}
+
+
+@pytest.fixture
+def wrong_shape(tmp_path):
+    state = ToyModel().state_dict()
+    state['linear2.weight'] = torch.zeros(2, 2)  # the model has (1, 2)
+    path = tmp_path / 'other.pth'
+    torch.save(dict(state_dict=state), path)
+    return path
+
+
+def test_checkpoint_of_another_shape_is_refused(tmp_path, wrong_shape):
+    runner = _runner(tmp_path / 'run')
+    with pytest.raises(CheckpointMismatchError,
+                       match=r'other\.pth.*linear2\.weight.*partial_load'):
+        runner.load_checkpoint(str(wrong_shape))
+
+
+def test_partial_load_takes_what_fits(tmp_path, wrong_shape):
+    runner = _runner(tmp_path / 'run', partial_load=True)
+    runner.load_checkpoint(str(wrong_shape))
+    fitting = torch.load(wrong_shape)['state_dict']['linear1.bias']
+    assert torch.equal(runner.model.linear1.bias, fitting)
