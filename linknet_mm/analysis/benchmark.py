@@ -25,6 +25,7 @@ from mmengine.logging import MMLogger
 
 from ..apis.export import SegmentorLogits, export_onnx, in_channels_of
 from ..models.utils import fuse_conv_bn
+from ..utils.cpu import SPEED_FLAGS, cpu_flags, cpu_model, read_cpuinfo
 
 #: Inference backends of :func:`inference_speed`, in table order.
 BACKENDS = ('eager', 'optimized', 'onnxruntime')
@@ -34,24 +35,20 @@ def machine_info() -> Dict[str, object]:
     """The CPU, cores, threads and library versions of this run.
 
     Returns:
-        dict: ``cpu`` (model name from /proc/cpuinfo), ``cores`` (usable
-        logical CPUs), ``torch_threads``, ``load_average`` (1, 5, 15 min,
-        when available), ``python``, ``torch`` and ``onnxruntime``
-        versions.
+        dict: ``cpu`` (model name from /proc/cpuinfo), ``cpu_flags`` (the
+        instruction sets of :data:`~linknet_mm.utils.cpu.SPEED_FLAGS` it
+        has), ``cores`` (usable logical CPUs), ``torch_threads``,
+        ``load_average`` (1, 5, 15 min, when available), ``python``,
+        ``torch`` and ``onnxruntime`` versions.
     """
-    cpu = platform.processor() or platform.machine()
-    if os.path.exists('/proc/cpuinfo'):
-        with open('/proc/cpuinfo') as f:
-            names = [
-                line.split(':', 1)[1].strip() for line in f
-                if line.startswith('model name')
-            ]
-        cpu = names[0] if names else cpu
+    info = read_cpuinfo()
+    flags = cpu_flags(info)
     cores = len(os.sched_getaffinity(0)) if hasattr(
         os, 'sched_getaffinity') else os.cpu_count()
     load = list(os.getloadavg()) if hasattr(os, 'getloadavg') else None
     return dict(
-        cpu=cpu,
+        cpu=cpu_model(info),
+        cpu_flags=[f for f in SPEED_FLAGS if f in flags],
         cores=cores,
         torch_threads=torch.get_num_threads(),
         load_average=load,

@@ -1,5 +1,9 @@
-"""Helpers of the command-line tools."""
-from .config import (ConfigError, check_work_dir, load_tool_config,
-                     read_config)
+"""Small helpers below every layer: config reading, CPU description."""
+from .config import check_work_dir, load_tool_config, read_config
+from .cpu import cpu_flags, cpu_model, cpu_summary
+from ..errors import ConfigError
 
-__all__ = ['ConfigError', 'check_work_dir', 'load_tool_config', 'read_config']
+__all__ = [
+    'ConfigError', 'check_work_dir', 'cpu_flags', 'cpu_model', 'cpu_summary',
+    'load_tool_config', 'read_config'
+]

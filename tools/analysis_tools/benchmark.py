@@ -176,7 +176,8 @@ def format_table(result: dict) -> str:
                        for phase, cores in result['other_cpu_cores'].items()
                        if cores is not None)
     lines = [
-        f"machine: {m['cpu']}, {m['cores']} cores, torch threads "
+        f"machine: {m['cpu']} ({' '.join(m['cpu_flags']) or 'no AVX2'}), "
+        f"{m['cores']} cores, torch threads "
         f"{m['torch_threads']}; cores kept busy by other processes: "
         f'{others or "unknown"}',
         f"model: {result['config']}, {result['params'] / 1e6:.2f}M "
