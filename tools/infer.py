@@ -42,8 +42,7 @@ from linknet_mm.apis.pipeline import (IMAGE_SUFFIXES, inference_pipeline,
                                       read_image)
 from linknet_mm.visualization.overlay import colorize, draw_fps, overlay
 from linknet_mm.models.utils import fuse_conv_bn
-from linknet_mm.errors import (ConfigError, ImageReadError, InputError,
-                               LinkNetError)
+from linknet_mm.errors import ImageReadError, InputError, LinkNetError
 from linknet_mm.utils import load_tool_config
 
 VIDEO_SUFFIXES = ('.avi', '.m4v', '.mkv', '.mov', '.mp4', '.mpeg', '.mpg',

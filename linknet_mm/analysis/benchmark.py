@@ -24,6 +24,7 @@ from mmengine.analysis import get_model_complexity_info
 from mmengine.logging import MMLogger
 
 from ..apis.export import SegmentorLogits, export_onnx, in_channels_of
+from ..apis.onnx_segmentor import onnx_session
 from ..models.utils import fuse_conv_bn
 from ..utils.cpu import SPEED_FLAGS, cpu_flags, cpu_model, read_cpuinfo
 
@@ -218,27 +219,6 @@ def optimized_module(segmentor: nn.Module) -> nn.Module:
     return SegmentorLogits(model).eval().to(memory_format=torch.channels_last)
 
 
-def ort_session(onnx_file: str,
-                threads: Optional[int] = None) -> ort.InferenceSession:
-    """An ONNX Runtime CPU session with all graph optimisations.
-
-    Args:
-        onnx_file (str): ONNX file.
-        threads (int, optional): Intra-op threads; None for ORT's default.
-            Defaults to None.
-
-    Returns:
-        ort.InferenceSession: The session.
-    """
-    options = ort.SessionOptions()
-    options.graph_optimization_level = \
-        ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    if threads is not None:
-        options.intra_op_num_threads = threads
-    return ort.InferenceSession(
-        onnx_file, options, providers=['CPUExecutionProvider'])
-
-
 @contextmanager
 def _onnx_file(segmentor: nn.Module, onnx_file: Optional[str],
                hw: Tuple[int, int]) -> Iterator[str]:
@@ -303,7 +283,7 @@ def inference_speed(segmentor: nn.Module,
     channels = in_channels_of(segmentor)
     rows = []
     with _onnx_file(segmentor, onnx_file, hw) as path:
-        session = ort_session(path, threads)
+        session = onnx_session(path, num_threads=threads)
         name = session.get_inputs()[0].name
         for batch in batch_sizes:
             generator = torch.Generator().manual_seed(batch)

@@ -17,6 +17,30 @@ from .export import onnx_metadata
 from .inference import ConfigInput, dataset_meta_of, load_config
 
 
+def onnx_session(onnx_file: str,
+                 device: str = 'cpu',
+                 num_threads: Optional[int] = None) -> ort.InferenceSession:
+    """An ONNX Runtime session, with all graph optimisations (the default).
+
+    Args:
+        onnx_file (str): The ONNX file.
+        device (str): 'cpu', or 'cuda[:N]' to prefer CUDA. Defaults to
+            'cpu'.
+        num_threads (int, optional): Intra-op threads; ONNX Runtime's
+            default (one per core) when None. Defaults to None.
+
+    Returns:
+        ort.InferenceSession: The session.
+    """
+    options = ort.SessionOptions()
+    if num_threads is not None:
+        options.intra_op_num_threads = num_threads
+    providers = ['CPUExecutionProvider']
+    if device.startswith('cuda'):
+        providers.insert(0, 'CUDAExecutionProvider')
+    return ort.InferenceSession(onnx_file, options, providers=providers)
+
+
 class OnnxSegmentor:
     """An ONNX file from :func:`~linknet_mm.apis.export_onnx` in ORT.
 
@@ -67,14 +91,7 @@ class OnnxSegmentor:
             raise OnnxModelMismatchError(
                 f'{onnx_file!r} is not an ONNX model: {error}') from error
         self._check_shapes(graph)
-        options = ort.SessionOptions()
-        if num_threads is not None:
-            options.intra_op_num_threads = num_threads
-        providers = ['CPUExecutionProvider']
-        if device.startswith('cuda'):
-            providers.insert(0, 'CUDAExecutionProvider')
-        self.session = ort.InferenceSession(
-            onnx_file, options, providers=providers)
+        self.session = onnx_session(onnx_file, device, num_threads)
         self.input_name = self.session.get_inputs()[0].name
 
     def _check_shapes(self, model: onnx.ModelProto) -> None:

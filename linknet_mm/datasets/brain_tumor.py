@@ -14,7 +14,8 @@ from ..errors import DatasetNotFoundError, shorten
 
 SPLITS = ('train', 'val', 'test')
 KAGGLE_SET = 'nikhilroxtomar/brain-tumor-segmentation'
-# How many names an error message lists before it only gives the count.
+
+
 def _listing(names: Sequence[str]) -> str:
     """Format names for an error message: how many, then the first few.
 

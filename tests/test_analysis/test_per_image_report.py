@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from linknet_mm.analysis.per_image_report import (dice_by_size, find_panel,
-                                                    load_per_image, spread,
-                                                    worst)
+                                                  load_per_image, spread,
+                                                  worst)
 
 ROWS = [  # (name, Dice %, tumour area %)
     ('1.png', 90.0, 0.5), ('2.png', 10.0, 0.8), ('3.png', 70.0, 1.5),

@@ -9,7 +9,7 @@ import pytest
 from conftest import real_data
 
 from linknet_mm.analysis.label_decoding import (exactness,
-                                               nearest_palette_decode)
+                                                nearest_palette_decode)
 from linknet_mm.datasets.cityscapes_color_decoder import (
     CityscapesColorDecoder, palette_colors)
 from linknet_mm.datasets.cityscapes_labels import label_id_to_train_id

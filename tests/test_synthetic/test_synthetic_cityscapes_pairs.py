@@ -7,11 +7,9 @@ import numpy as np
 import pytest
 
 from linknet_mm.datasets.cityscapes_labels import label_id_to_color
-from linknet_mm.synthetic import (make_cityscapes_pairs,
-                                           render_cityscapes_pair)
+from linknet_mm.synthetic import make_cityscapes_pairs, render_cityscapes_pair
 from linknet_mm.synthetic.cityscapes_pairs import (compose_pair,
-                                                            pair_from_label_ids
-                                                            )
+                                                   pair_from_label_ids)
 
 ROAD, SKY, BUILDING, CAR = 0, 10, 2, 13
 

@@ -29,14 +29,16 @@ def test_benchmark_writes_every_figure(tiny, tmp_path):
     for row in rows.values():
         assert row['latency_ms'] > 0 and row['images_per_s'] > 0
         assert row['peak_rss_mib'] > 0
-    assert result['speedup']['2']['eager'] == 1
+    # each speed-up is that backend's images/s over eager's, per batch
+    for (backend, batch), row in rows.items():
+        assert result['speedup'][str(batch)][backend] == pytest.approx(
+            row['images_per_s'] / rows[('eager', batch)]['images_per_s'])
     training = result['training']
     assert training['runner']['images_per_s'] > 0
     assert 0 <= training['runner']['data_share'] < 1
     assert training['bare']['images_per_s'] > 0
     assert training['runner_vs_bare'] > 0
     assert set(result['other_cpu_cores']) == {'inference', 'training'}
-    assert set(result['goals']) == {
-        'fast_path_speedup', 'runner_vs_bare', 'data_share'
-    }
+    assert 'goals' not in result  # acceptance targets are not a user's
+    assert result['machine']['cpu_flags'] is not None
     assert 'images/s' in proc.stdout and 'mmengine Runner' in proc.stdout

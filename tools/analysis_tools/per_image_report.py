@@ -22,9 +22,9 @@ import sys
 import cv2
 
 from linknet_mm.analysis.per_image_report import (PerImageScores,
-                                                    dice_by_size, find_panel,
-                                                    load_per_image, spread,
-                                                    worst)
+                                                  dice_by_size, find_panel,
+                                                  load_per_image, spread,
+                                                  worst)
 from linknet_mm.visualization.gallery import make_gallery
 
 

@@ -11,8 +11,7 @@ import argparse
 
 from mmengine.logging import print_log
 
-from linknet_mm.synthetic import (make_brain_tumor,
-                                           make_cityscapes_pairs)
+from linknet_mm.synthetic import make_brain_tumor, make_cityscapes_pairs
 
 
 def parse_args() -> argparse.Namespace:
