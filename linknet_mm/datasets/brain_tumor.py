@@ -10,10 +10,12 @@ import numpy as np
 from mmseg.datasets import BaseSegDataset
 from mmseg.registry import DATASETS
 
-from ..errors import DatasetNotFoundError, shorten
+from ..errors import shorten
+from .folder_check import check_folders, kaggle_hint, list_files
 
 SPLITS = ('train', 'val', 'test')
 KAGGLE_SET = 'nikhilroxtomar/brain-tumor-segmentation'
+TITLE = 'Brain-tumour'
 
 
 def _listing(names: Sequence[str]) -> str:
@@ -251,17 +253,9 @@ class BrainTumorDataset(BaseSegDataset):
             img_dir (str): The image folder.
             mask_dir (str): The mask folder.
         """
-        hint = self._download_hint()
-        if self.data_root is not None and not fileio.isdir(
-                self.data_root, backend_args=self.backend_args):
-            raise DatasetNotFoundError(
-                f'Brain-tumour data_root {self.data_root} does not exist. '
-                f'{hint}')
-        for kind, folder in (('image', img_dir), ('mask', mask_dir)):
-            if not fileio.isdir(folder, backend_args=self.backend_args):
-                raise DatasetNotFoundError(
-                    f'Brain-tumour {kind} folder {folder} does not exist. '
-                    f'{hint}')
+        check_folders(TITLE, self.data_root, [('image folder', img_dir),
+                                              ('mask folder', mask_dir)],
+                      self._download_hint(), self.backend_args)
 
     def _list_stems(self, folder: str, suffix: str) -> List[str]:
         """List the stems of the files in ``folder`` ending in ``suffix``.
@@ -273,18 +267,9 @@ class BrainTumorDataset(BaseSegDataset):
         Returns:
             list[str]: The stems, sorted.
         """
-        files = fileio.list_dir_or_file(
-            folder,
-            list_dir=False,
-            suffix=suffix,
-            recursive=False,
-            backend_args=self.backend_args)
-        stems = sorted(name[:-len(suffix)] for name in files)
-        if not stems:
-            raise DatasetNotFoundError(
-                f'Brain-tumour folder {folder} has no *{suffix} files. '
-                f'{self._download_hint()}')
-        return stems
+        files = list_files(TITLE, 'folder', folder, suffix,
+                           self._download_hint(), self.backend_args)
+        return [name[:-len(suffix)] for name in files]
 
     def _download_hint(self) -> str:
         """Say where to download the data set and where to unpack it.
@@ -292,11 +277,11 @@ class BrainTumorDataset(BaseSegDataset):
         Returns:
             str: The hint, naming this dataset's image and mask folders.
         """
-        return (f'Download the Kaggle data set {KAGGLE_SET!r} (https://www.'
-                f'kaggle.com/datasets/{KAGGLE_SET}) and unpack it so that '
-                f'the images are {self.data_prefix["img_path"]}/'
-                f'*{self.img_suffix} and the masks '
-                f'{self.data_prefix["seg_map_path"]}/*{self.seg_map_suffix}.')
+        return kaggle_hint(
+            KAGGLE_SET, 'unpack it so that the images are '
+            f'{self.data_prefix["img_path"]}/*{self.img_suffix} and the '
+            f'masks {self.data_prefix["seg_map_path"]}/'
+            f'*{self.seg_map_suffix}')
 
     def _read_split_file(self, stems: set, img_dir: str) -> List[str]:
         """Read the stems of ``split_file`` and check that each pair exists.

@@ -2,14 +2,14 @@
 import os.path as osp
 from typing import List
 
-import mmengine.fileio as fileio
 from mmseg.datasets import BaseSegDataset
 from mmseg.registry import DATASETS
 
 from .cityscapes_labels import CLASSES, PALETTE
-from ..errors import DatasetNotFoundError
+from .folder_check import check_folders, kaggle_hint, list_files
 
 KAGGLE_SET = 'dansbecker/cityscapes-image-pairs'
+TITLE = 'Cityscapes pairs'
 
 
 @DATASETS.register_module()
@@ -68,30 +68,13 @@ class CityscapesPairsDataset(BaseSegDataset):
             ``label_map``, ``reduce_zero_label`` and ``seg_fields``.
         """
         split_dir = self.data_prefix.get('img_path') or ''
-        hint = (f'Download the Kaggle data set {KAGGLE_SET!r} '
-                f'(https://www.kaggle.com/datasets/{KAGGLE_SET}) and unzip '
-                'it so that data_root/train and data_root/val hold the '
-                f'*{self.img_suffix} composites.')
-        if self.data_root is not None and not fileio.isdir(
-                self.data_root, backend_args=self.backend_args):
-            raise DatasetNotFoundError(
-                f'Cityscapes pairs data_root {self.data_root} does not '
-                f'exist. {hint}')
-        if not fileio.isdir(split_dir, backend_args=self.backend_args):
-            raise DatasetNotFoundError(
-                f'Cityscapes pairs split folder {split_dir} does not exist. '
-                f'{hint}')
-        names = sorted(
-            fileio.list_dir_or_file(
-                split_dir,
-                list_dir=False,
-                suffix=self.img_suffix,
-                recursive=False,
-                backend_args=self.backend_args))
-        if not names:
-            raise DatasetNotFoundError(
-                f'Cityscapes pairs split folder {split_dir} has no '
-                f'*{self.img_suffix} files. {hint}')
+        hint = kaggle_hint(
+            KAGGLE_SET, 'unzip it so that data_root/train and data_root/val '
+            f'hold the *{self.img_suffix} composites')
+        check_folders(TITLE, self.data_root, [('split folder', split_dir)],
+                      hint, self.backend_args)
+        names = list_files(TITLE, 'split folder', split_dir, self.img_suffix,
+                           hint, self.backend_args)
         return [
             dict(
                 img_path=osp.join(split_dir, name),
