@@ -9,6 +9,7 @@ from mmengine.structures import PixelData
 from mmseg.registry import VISUALIZERS
 from mmseg.structures import SegDataSample
 from mmseg.visualization import SegLocalVisualizer
+from ..datasets.transforms.split_image_pair import check_photo_side
 
 
 @VISUALIZERS.register_module()
@@ -43,9 +44,7 @@ class TripletSegVisualizer(SegLocalVisualizer):
                  photo_side: str = 'left',
                  **kwargs) -> None:
         super().__init__(name=name, **kwargs)
-        if photo_side not in ('left', 'right'):
-            raise ValueError("photo_side must be 'left' or 'right', got "
-                             f'{photo_side!r}')
+        check_photo_side(photo_side)
         self.photo_side = photo_side
         self.outline = outline
         self.outline_thickness = outline_thickness

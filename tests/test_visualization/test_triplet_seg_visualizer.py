@@ -58,3 +58,8 @@ def test_composite_image_is_cut_to_its_photo(tmp_path, side, value):
 def test_bad_photo_side(tmp_path):
     with pytest.raises(ValueError, match='photo_side'):
         TripletSegVisualizer(name='bad_side', photo_side='top')
+
+
+def test_photo_side_checked_as_by_the_transforms():
+    with pytest.raises(ValueError, match='photo_side must be one of'):
+        TripletSegVisualizer(photo_side='top')
