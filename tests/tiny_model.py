@@ -19,7 +19,7 @@ from linknet_mm.apis import init_segmentor
 #: nothing from two and a second thread stalls when other processes take
 #: its core.
 TOOL_ENV = {'OMP_NUM_THREADS': '1'}
-TINY_CONFIG = Path(__file__).resolve().parents[1] / 'data' / 'configs' / \
+TINY_CONFIG = Path(__file__).resolve().parent / 'data' / 'configs' / \
     'tiny_linknet_cityscapes.py'
 
 
