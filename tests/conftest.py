@@ -63,3 +63,15 @@ def run_tool(*args, env=None, timeout=600, check=True):
         raise AssertionError(f'{cmd} failed ({proc.returncode}):\n'
                              f'{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}')
     return proc
+
+
+#: Test folders whose tests run tools end to end or train: marked ``slow``
+#: (``pytest -m "not slow"`` leaves them out; CI runs everything).
+SLOW_FOLDERS = ('test_tools', 'test_integration')
+
+
+def pytest_collection_modifyitems(items):
+    """Mark the tests of :data:`SLOW_FOLDERS` as slow."""
+    for item in items:
+        if set(SLOW_FOLDERS) & set(item.path.parts):
+            item.add_marker(pytest.mark.slow)

@@ -12,6 +12,9 @@ from linknet_mm.apis.export import MAX_ABS_DIFF, onnx_metadata
 from linknet_mm.utils import ConfigError
 from tiny_model import foreign_onnx, tiny_files
 
+# the tiny model's files come from running the export tool
+pytestmark = pytest.mark.slow
+
 # small sizes: square, odd, tall, and a batch of two odd ones
 SHAPES = ((1, 64, 64), (1, 67, 93), (1, 255, 257), (2, 33, 47))
 
