@@ -14,7 +14,7 @@ import resource
 import tempfile
 import time
 from contextlib import contextmanager
-from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 import numpy as np
 import onnxruntime as ort
@@ -27,6 +27,7 @@ from ..apis.export import SegmentorLogits, export_onnx, in_channels_of
 from ..apis.onnx_segmentor import onnx_session
 from ..models.utils import fuse_conv_bn
 from ..utils.cpu import SPEED_FLAGS, cpu_flags, cpu_model, read_cpuinfo
+from .timing import median_time
 
 #: Inference backends of :func:`inference_speed`, in table order.
 BACKENDS = ('eager', 'optimized', 'onnxruntime')
@@ -144,31 +145,6 @@ class OtherCpuLoad:
         wall = end[0] - self._start[0]
         others = (end[1] - self._start[1]) - (end[2] - self._start[2])
         self.cores = max(others, 0.0) / max(wall, 1e-9)
-
-
-def median_time(call: Callable[[], object],
-                repeats: int,
-                warmup: int = 2) -> float:
-    """Median wall time of a call.
-
-    Args:
-        call (Callable): Function without arguments.
-        repeats (int): Timed calls, >= 1.
-        warmup (int): Untimed calls first. Defaults to 2.
-
-    Returns:
-        float: Median seconds per call.
-    """
-    if repeats < 1:
-        raise ValueError(f'repeats must be >= 1, got {repeats}')
-    for _ in range(warmup):
-        call()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
 
 
 def complexity(segmentor: nn.Module, hw: Tuple[int, int]) -> Dict[str, float]:

@@ -11,7 +11,6 @@ iteration spent waiting for data.
 import copy
 import gc
 import math
-import time
 from typing import Callable, Dict, Optional, Tuple
 
 import numpy as np
@@ -25,6 +24,7 @@ from mmseg.structures import SegDataSample
 
 from ..synthetic import make_brain_tumor, make_cityscapes_pairs
 from .benchmark import PeakRSS
+from .timing import call_times
 from ..utils.config import ConfigError
 
 #: Share of the brain-tumour images its ``train`` split gets.
@@ -220,14 +220,7 @@ class BareLoop:
         Returns:
             np.ndarray: Seconds per step.
         """
-        for _ in range(warmup):
-            self.step()
-        times = []
-        for _ in range(iters):
-            start = time.perf_counter()
-            self.step()
-            times.append(time.perf_counter() - start)
-        return np.asarray(times)
+        return call_times(self.step, iters, warmup)
 
 
 def compare_training(cfg: Config,
