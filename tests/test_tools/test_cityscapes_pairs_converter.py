@@ -1,31 +1,22 @@
 """tools/dataset_converters/cityscapes_pairs.py: layout, labels that match
 on-the-fly decoding, atomic writes and bad input."""
-import importlib.util
 import os
-import sys
 
 import cv2
 import numpy as np
 import pytest
 from mmseg.registry import DATASETS
 
-from conftest import REPO, run_tool
+from conftest import run_tool
 
+from linknet_mm.datasets.convert_cityscapes_pairs import \
+    convert_cityscapes_pairs
 from linknet_mm.synthetic import make_cityscapes_pairs
 
-TOOL = REPO / 'tools' / 'dataset_converters' / 'cityscapes_pairs.py'
 
-
-def _tool():
-    spec = importlib.util.spec_from_file_location('cityscapes_converter', TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _run(monkeypatch, *args):
-    monkeypatch.setattr(sys, 'argv', [str(TOOL)] + [str(a) for a in args])
-    _tool().main()
+def _run(monkeypatch, data_root, out_dir):
+    """The library function the tool calls, in this process."""
+    convert_cityscapes_pairs(str(data_root), str(out_dir))
 
 
 @pytest.fixture(scope='module')

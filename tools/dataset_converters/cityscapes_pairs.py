@@ -20,28 +20,11 @@ Example::
         data/cityscapes_pairs data/cityscapes_pairs_mmseg --nproc 4
 """
 import argparse
-import os
-import os.path as osp
-from typing import List, Tuple
 
-import cv2
-import numpy as np
 from mmengine.logging import print_log
-from mmengine.utils import track_parallel_progress, track_progress
 
-from linknet_mm.datasets.cityscapes_color_decoder import \
-    CityscapesColorDecoder
-from linknet_mm.datasets.cityscapes_pairs import KAGGLE_SET
-from linknet_mm.datasets.transforms.load_cityscapes_pair import \
-    decode_composite
-from linknet_mm.datasets.transforms.split_image_pair import split_image_pair
-
-SPLITS = ('train', 'val')
-SUFFIX = '.jpg'
-LABEL_SUFFIX = '_labelTrainIds.png'
-
-# (composite, photo output, label output, photo side)
-Task = Tuple[str, str, str, str]
+from linknet_mm.datasets.convert_cityscapes_pairs import \
+    convert_cityscapes_pairs
 
 
 def parse_args() -> argparse.Namespace:
@@ -66,87 +49,13 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def write_png(path: str, image: np.ndarray) -> None:
-    """Write a PNG under a temporary name, then rename it into place.
-
-    Args:
-        path (str): Final path.
-        image (np.ndarray): The image.
-    """
-    folder, name = osp.split(path)
-    tmp = osp.join(folder, f'.{name}.tmp.png')
-    try:
-        if not cv2.imwrite(tmp, image):
-            raise OSError(f'Could not write {tmp}')
-        os.replace(tmp, path)
-    finally:
-        if osp.exists(tmp):
-            os.remove(tmp)
-
-
-def convert_one(task: Task) -> None:
-    """Convert one composite.
-
-    Args:
-        task (Task): Composite path, photo and label output paths and the
-            photo side.
-    """
-    src, img_out, ann_out, photo_side = task
-    with open(src, 'rb') as f:
-        composite = decode_composite(f.read(), src)
-    photo, color = split_image_pair(composite, photo_side, src)
-    write_png(ann_out, CityscapesColorDecoder()(color))
-    write_png(img_out, photo)
-
-
-def list_tasks(data_root: str, out_dir: str, photo_side: str) -> List[Task]:
-    """List the conversions and create the output folders.
-
-    Args:
-        data_root (str): Folder with ``train/`` and ``val/``.
-        out_dir (str): Output folder.
-        photo_side (str): Half of the composites that holds the photo.
-
-    Returns:
-        list[Task]: One task per composite.
-    """
-    tasks = []
-    for split in SPLITS:
-        src_dir = osp.join(data_root, split)
-        if not osp.isdir(src_dir):
-            raise FileNotFoundError(
-                f'{src_dir} does not exist. Download the Kaggle data set '
-                f'{KAGGLE_SET!r} (https://www.kaggle.com/datasets/'
-                f'{KAGGLE_SET}) and unzip it so that DATA_ROOT/train and '
-                'DATA_ROOT/val hold the *.jpg composites.')
-        names = sorted(
-            name for name in os.listdir(src_dir) if name.endswith(SUFFIX))
-        if not names:
-            raise FileNotFoundError(f'{src_dir} has no *{SUFFIX} files')
-        img_dir = osp.join(out_dir, 'img_dir', split)
-        ann_dir = osp.join(out_dir, 'ann_dir', split)
-        os.makedirs(img_dir, exist_ok=True)
-        os.makedirs(ann_dir, exist_ok=True)
-        for name in names:
-            stem = name[:-len(SUFFIX)]
-            tasks.append((osp.join(src_dir,
-                                   name), osp.join(img_dir, stem + '.png'),
-                          osp.join(ann_dir, stem + LABEL_SUFFIX), photo_side))
-    return tasks
-
-
 def main() -> None:
     """Convert both splits."""
     args = parse_args()
-    if args.nproc < 1:
-        raise ValueError(f'--nproc must be >= 1, got {args.nproc}')
-    tasks = list_tasks(args.data_root, args.out_dir, args.photo_side)
-    if args.nproc > 1:
-        track_parallel_progress(convert_one, tasks, args.nproc)
-    else:
-        track_progress(convert_one, tasks)
+    count = convert_cityscapes_pairs(args.data_root, args.out_dir,
+                                     args.photo_side, args.nproc)
     print_log(
-        f'Converted {len(tasks)} composites to {args.out_dir}/img_dir and '
+        f'Converted {count} composites to {args.out_dir}/img_dir and '
         f'{args.out_dir}/ann_dir',
         logger='current')
 

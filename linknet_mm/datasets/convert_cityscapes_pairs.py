@@ -1,0 +1,129 @@
+"""Convert Kaggle Cityscapes pairs to the standard mmseg layout, offline.
+
+Reads ``DATA_ROOT/{train,val}/NAME.jpg`` (photo | colour label composites)
+and writes::
+
+    OUT_DIR/img_dir/{train,val}/NAME.png                 # the photo
+    OUT_DIR/ann_dir/{train,val}/NAME_labelTrainIds.png   # trainIds, 255 void
+
+with the same decoding the on-the-fly pipeline uses (``LoadCityscapesPair``
++ ``DecodeCityscapesColors``). Every file is written under a temporary
+name and renamed when complete, the label before its photo, so an
+interrupted run leaves no half-written file under a final name and no
+photo without its label. ``tools/dataset_converters/cityscapes_pairs.py``
+is the command line.
+"""
+import os
+import os.path as osp
+from typing import List, Tuple
+
+import cv2
+import numpy as np
+from mmengine.utils import track_parallel_progress, track_progress
+
+from .cityscapes_color_decoder import CityscapesColorDecoder
+from .cityscapes_pairs import KAGGLE_SET
+from .folder_check import kaggle_hint
+from .transforms.load_cityscapes_pair import decode_composite
+from .transforms.split_image_pair import split_image_pair
+
+SPLITS = ('train', 'val')
+SUFFIX = '.jpg'
+LABEL_SUFFIX = '_labelTrainIds.png'
+
+# (composite, photo output, label output, photo side)
+Task = Tuple[str, str, str, str]
+
+
+def write_png(path: str, image: np.ndarray) -> None:
+    """Write a PNG under a temporary name, then rename it into place.
+
+    Args:
+        path (str): Final path.
+        image (np.ndarray): The image.
+    """
+    folder, name = osp.split(path)
+    tmp = osp.join(folder, f'.{name}.tmp.png')
+    try:
+        if not cv2.imwrite(tmp, image):
+            raise OSError(f'Could not write {tmp}')
+        os.replace(tmp, path)
+    finally:
+        if osp.exists(tmp):
+            os.remove(tmp)
+
+
+def convert_one(task: Task) -> None:
+    """Convert one composite.
+
+    Args:
+        task (Task): Composite path, photo and label output paths and the
+            photo side.
+    """
+    src, img_out, ann_out, photo_side = task
+    with open(src, 'rb') as f:
+        composite = decode_composite(f.read(), src)
+    photo, color = split_image_pair(composite, photo_side, src)
+    write_png(ann_out, CityscapesColorDecoder()(color))
+    write_png(img_out, photo)
+
+
+def list_tasks(data_root: str, out_dir: str, photo_side: str) -> List[Task]:
+    """List the conversions and create the output folders.
+
+    Args:
+        data_root (str): Folder with ``train/`` and ``val/``.
+        out_dir (str): Output folder.
+        photo_side (str): Half of the composites that holds the photo.
+
+    Returns:
+        list[Task]: One task per composite.
+    """
+    tasks = []
+    for split in SPLITS:
+        src_dir = osp.join(data_root, split)
+        if not osp.isdir(src_dir):
+            raise FileNotFoundError(
+                f'{src_dir} does not exist. ' + kaggle_hint(
+                    KAGGLE_SET, 'unzip it so that DATA_ROOT/train and '
+                    'DATA_ROOT/val hold the *.jpg composites'))
+        names = sorted(
+            name for name in os.listdir(src_dir) if name.endswith(SUFFIX))
+        if not names:
+            raise FileNotFoundError(f'{src_dir} has no *{SUFFIX} files')
+        img_dir = osp.join(out_dir, 'img_dir', split)
+        ann_dir = osp.join(out_dir, 'ann_dir', split)
+        os.makedirs(img_dir, exist_ok=True)
+        os.makedirs(ann_dir, exist_ok=True)
+        for name in names:
+            stem = name[:-len(SUFFIX)]
+            tasks.append((osp.join(src_dir,
+                                   name), osp.join(img_dir, stem + '.png'),
+                          osp.join(ann_dir, stem + LABEL_SUFFIX), photo_side))
+    return tasks
+
+
+def convert_cityscapes_pairs(data_root: str,
+                             out_dir: str,
+                             photo_side: str = 'left',
+                             nproc: int = 1) -> int:
+    """Convert both splits, with a progress bar.
+
+    Args:
+        data_root (str): Folder with ``train/`` and ``val/``.
+        out_dir (str): Output folder.
+        photo_side (str): Half of the composites that holds the photo.
+            Defaults to 'left'.
+        nproc (int): Worker processes. Defaults to 1.
+
+    Returns:
+        int: How many composites were converted.
+    """
+    if nproc < 1:
+        raise ValueError(f'--nproc must be >= 1, got {nproc}')
+    tasks = list_tasks(data_root, out_dir, photo_side)
+    if nproc > 1:
+        track_parallel_progress(convert_one, tasks, nproc)
+    else:
+        track_progress(convert_one, tasks)
+    return len(tasks)
