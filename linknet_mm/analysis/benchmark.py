@@ -14,7 +14,7 @@ import resource
 import tempfile
 import time
 from contextlib import contextmanager
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import numpy as np
 import onnxruntime as ort
@@ -260,25 +260,10 @@ def inference_speed(segmentor: nn.Module,
     rows = []
     with _onnx_file(segmentor, onnx_file, hw) as path:
         session = onnx_session(path, num_threads=threads)
-        name = session.get_inputs()[0].name
         for batch in batch_sizes:
             generator = torch.Generator().manual_seed(batch)
             x = torch.rand(batch, channels, *hw, generator=generator) * 255
-            x_last = x.contiguous(memory_format=torch.channels_last)
-            x_numpy = np.ascontiguousarray(x.numpy())
-
-            def run_eager() -> None:
-                with torch.no_grad():
-                    eager(x)
-
-            def run_optimized() -> None:
-                with torch.inference_mode():
-                    optimized(x_last)
-
-            calls = dict(
-                eager=run_eager,
-                optimized=run_optimized,
-                onnxruntime=lambda: session.run(None, {name: x_numpy}))
+            calls = _backend_calls(eager, optimized, session, x)
             for backend in BACKENDS:
                 with PeakRSS() as peak, OtherCpuLoad() as other:
                     seconds = median_time(calls[backend], repeats, warmup)
@@ -291,3 +276,35 @@ def inference_speed(segmentor: nn.Module,
                         peak_rss_mib=peak.mib,
                         other_cpu_cores=other.cores))
     return rows
+
+
+def _backend_calls(eager: nn.Module, optimized: nn.Module,
+                   session: ort.InferenceSession,
+                   x: torch.Tensor) -> Dict[str, Callable[[], object]]:
+    """One call per backend on the same input, each in its best form.
+
+    Args:
+        eager (nn.Module): :class:`SegmentorLogits` of the segmentor.
+        optimized (nn.Module): :func:`optimized_module` of it.
+        session (ort.InferenceSession): The ONNX export in ONNX Runtime.
+        x (torch.Tensor): The input batch.
+
+    Returns:
+        dict: ``{backend: call without arguments}``.
+    """
+    x_last = x.contiguous(memory_format=torch.channels_last)
+    x_numpy = np.ascontiguousarray(x.numpy())
+    name = session.get_inputs()[0].name
+
+    def run_eager() -> None:
+        with torch.no_grad():
+            eager(x)
+
+    def run_optimized() -> None:
+        with torch.inference_mode():
+            optimized(x_last)
+
+    return dict(
+        eager=run_eager,
+        optimized=run_optimized,
+        onnxruntime=lambda: session.run(None, {name: x_numpy}))

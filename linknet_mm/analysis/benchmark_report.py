@@ -80,17 +80,30 @@ def benchmark(cfg: Config,
                                           workers, data_root)
         other_cpu['training'] = other.cores
     result['other_cpu_cores'] = other_cpu
-    result['peak_rss_mib'] = max(
-        [resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024] +
-        [row['peak_rss_mib'] for row in result['inference']] + [
-            part['peak_rss_mib']
-            for part in result.get('training', {}).values()
-            if isinstance(part, dict)
-        ])
-    result['children_peak_rss_mib'] = resource.getrusage(
-        resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    result.update(_peak_memory(result))
     result['backends'] = list(BACKENDS)
     return result
+
+
+def _peak_memory(result: dict) -> Dict[str, float]:
+    """Peak resident memory of the whole run and of its children.
+
+    Args:
+        result (dict): The results, with the peaks of each phase.
+
+    Returns:
+        dict: ``peak_rss_mib`` and ``children_peak_rss_mib``.
+    """
+    phases = [row['peak_rss_mib'] for row in result['inference']] + [
+        part['peak_rss_mib']
+        for part in result.get('training', {}).values()
+        if isinstance(part, dict)
+    ]
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return dict(
+        peak_rss_mib=max([own] + phases),
+        children_peak_rss_mib=resource.getrusage(
+            resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
 
 
 def training(cfg: Config, batch: int, iters: int, warmup: int,
@@ -149,6 +162,34 @@ def format_table(result: dict) -> str:
     Returns:
         str: Tables of inference and training figures.
     """
+    lines = _inference_lines(result)
+    if result.get('training'):
+        lines += _training_lines(result)
+    lines.append('')
+    lines.append(
+        f"peak RSS of the whole run: {result['peak_rss_mib']:.0f} "
+        'MiB (largest child process, e.g. a DataLoader worker, shared '
+        'pages included: '
+        f"{result['children_peak_rss_mib']:.0f} MiB)")
+    for phase, cores in result['other_cpu_cores'].items():
+        if cores is not None and cores > BUSY_CORES:
+            lines.append(
+                f'WARNING: other processes kept {cores:.2f} of '
+                f"{result['machine']['cores']} cores busy during the "
+                f'{phase} timings; they are slowed by it: run again on an '
+                'idle machine')
+    return '\n'.join(lines)
+
+
+def _inference_lines(result: dict) -> List[str]:
+    """The machine, the model and the inference table.
+
+    Args:
+        result (dict): The benchmark results.
+
+    Returns:
+        list[str]: Lines of text.
+    """
     m = result['machine']
     others = ', '.join(f'{phase} {cores:.2f}'
                        for phase, cores in result['other_cpu_cores'].items()
@@ -173,32 +214,30 @@ def format_table(result: dict) -> str:
                      f"{row['latency_ms']:>12.1f}{row['images_per_s']:>10.2f}"
                      f'{ratio:>9.2f}{row["peak_rss_mib"]:>10.0f}{busy:>7}')
     lines.append('* cores kept busy by other processes while timing')
-    training = result.get('training')
-    if training:
-        runner, bare = training['runner'], training['bare']
-        lines += [
-            '', f'training, batch {result["batch"]} at '
-            f'{bare["size"][0]}x{bare["size"][1]}:',
-            f'{"":<22}{"images/s":>10}{"iter ms":>10}{"peak MiB":>10}',
-            f'{"bare PyTorch loop":<22}{bare["images_per_s"]:>10.2f}'
-            f'{bare["iter_ms"]:>10.0f}{bare["peak_rss_mib"]:>10.0f}',
-            f'{"mmengine Runner":<22}{runner["images_per_s"]:>10.2f}'
-            f'{runner["iter_ms"]:>10.0f}{runner["peak_rss_mib"]:>10.0f}',
-            f'Runner / bare: {training["runner_vs_bare"]:.3f}; data time '
-            f'{100 * runner["data_share"]:.1f}% of each iteration '
-            f'({runner["data_ms"]:.1f} ms median, '
-            f'{runner["num_workers"]} workers)'
-        ]
-    lines.append('')
-    lines.append(
-        f"peak RSS of the whole run: {result['peak_rss_mib']:.0f} "
-        'MiB (largest child process, e.g. a DataLoader worker, shared '
-        'pages included: '
-        f"{result['children_peak_rss_mib']:.0f} MiB)")
-    for phase, cores in result['other_cpu_cores'].items():
-        if cores is not None and cores > BUSY_CORES:
-            lines.append(
-                f'WARNING: other processes kept {cores:.2f} of '
-                f"{m['cores']} cores busy during the {phase} timings; "
-                'they are slowed by it: run again on an idle machine')
-    return '\n'.join(lines)
+    return lines
+
+
+def _training_lines(result: dict) -> List[str]:
+    """The Runner against bare-loop training table.
+
+    Args:
+        result (dict): The benchmark results, with ``training``.
+
+    Returns:
+        list[str]: Lines of text.
+    """
+    training = result['training']
+    runner, bare = training['runner'], training['bare']
+    return [
+        '', f'training, batch {result["batch"]} at '
+        f'{bare["size"][0]}x{bare["size"][1]}:',
+        f'{"":<22}{"images/s":>10}{"iter ms":>10}{"peak MiB":>10}',
+        f'{"bare PyTorch loop":<22}{bare["images_per_s"]:>10.2f}'
+        f'{bare["iter_ms"]:>10.0f}{bare["peak_rss_mib"]:>10.0f}',
+        f'{"mmengine Runner":<22}{runner["images_per_s"]:>10.2f}'
+        f'{runner["iter_ms"]:>10.0f}{runner["peak_rss_mib"]:>10.0f}',
+        f'Runner / bare: {training["runner_vs_bare"]:.3f}; data time '
+        f'{100 * runner["data_share"]:.1f}% of each iteration '
+        f'({runner["data_ms"]:.1f} ms median, '
+        f'{runner["num_workers"]} workers)'
+    ]
