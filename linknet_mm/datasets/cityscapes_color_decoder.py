@@ -40,7 +40,7 @@ process and setting, on first use (about a second), and cached in memory.
 """
 import functools
 import itertools
-from typing import Sequence, Tuple
+from typing import NamedTuple, Sequence, Tuple
 
 import cv2
 import numpy as np
@@ -200,6 +200,69 @@ def _pair_index(high: np.ndarray, low: np.ndarray) -> np.ndarray:
     return high * (high + 1) // 2 + low
 
 
+class _CellExplanations(NamedTuple):
+    """How the blend model explains each colour cell (see
+    :func:`_explain_cells`)."""
+    residual: np.ndarray  # (explanations, cells) float16
+    decision: np.ndarray  # (explanations, cells) uint8
+    res_with: np.ndarray  # (num, cells): best residual involving a class
+    dec_with: np.ndarray  # (num, cells): its decision
+    partner_with: np.ndarray  # (num, cells): its other colour, -1 alone
+    res_best: np.ndarray  # (cells, ): best residual of all
+    dec_best: np.ndarray  # (cells, ): its decision
+    direct: np.ndarray  # (cells, ): decision if neighbourhood-free, or 255
+
+
+def _explain_cells(explain: _Explainer, cells: np.ndarray, num: int,
+                   absent_penalty: float) -> _CellExplanations:
+    """Explain every colour cell by every blend, in chunks.
+
+    Args:
+        explain (_Explainer): The blend model.
+        cells (np.ndarray): float32 RGB centres of the colour cells.
+        num (int): Number of palette colours.
+        absent_penalty (float): Cost of a blend colour absent from the
+            neighbourhood.
+
+    Returns:
+        _CellExplanations: Residuals and decisions per explanation, the
+        best explanation involving each class and of all, and which cells
+        the neighbourhood cannot change.
+    """
+    first, second = explain.first, explain.second
+    involving = [
+        np.flatnonzero((first == idx) | (second == idx)) for idx in range(num)
+    ]
+    size = len(cells)
+    # Explanation-major, so that one explanation's values are contiguous.
+    out = _CellExplanations(
+        np.empty((len(first), size), np.float16),
+        np.empty((len(first), size), np.uint8),
+        np.empty((num, size), np.float32), np.empty((num, size), np.uint8),
+        np.empty((num, size), np.int8), np.empty(size, np.float32),
+        np.empty(size, np.uint8), np.empty(size, np.uint8))
+    for start in range(0, size, CHUNK):
+        block = slice(start, start + CHUNK)
+        res, dec = explain(cells[block])
+        out.residual[:, block], out.decision[:, block] = res.T, dec.T
+        rows = np.arange(len(res))
+        for idx, cols in enumerate(involving):
+            pick = cols[res[:, cols].argmin(1)]
+            out.res_with[idx, block] = res[rows, pick]
+            out.dec_with[idx, block] = dec[rows, pick]
+            other = first[pick] + second[pick] - idx
+            out.partner_with[idx, block] = np.where(other == idx, -1, other)
+        pick = res.argmin(1)
+        out.res_best[block] = res[rows, pick]
+        out.dec_best[block] = dec[rows, pick]
+        # If every explanation that could win, whatever the neighbourhood,
+        # decides the same, the neighbourhood is not needed.
+        near = res <= out.res_best[block, None] + 2 * absent_penalty
+        same = np.where(near, dec == out.dec_best[block, None], True).all(1)
+        out.direct[block] = np.where(same, out.dec_best[block], 255)
+    return out
+
+
 def _decision_table(explain: _Explainer, cells: np.ndarray, num: int,
                     absent_penalty: float) -> Tuple[np.ndarray, np.ndarray]:
     """Decide every colour cell for every pair of neighbourhood classes.
@@ -223,65 +286,32 @@ def _decision_table(explain: _Explainer, cells: np.ndarray, num: int,
         decision of each cell if it does not depend on the neighbourhood
         (255 where it does).
     """
-    first, second = explain.first, explain.second
+    cell = _explain_cells(explain, cells, num, absent_penalty)
     column = np.empty((num, num), np.intp)  # explanation of a pair
-    column[first, second] = column[second, first] = np.arange(len(first))
-    involving = [
-        np.flatnonzero((first == idx) | (second == idx)) for idx in range(num)
-    ]
-    size = len(cells)
-    # Explanation-major, so that one explanation's values are contiguous.
-    residual = np.empty((len(first), size), np.float16)
-    decision = np.empty((len(first), size), np.uint8)
-    # Per class A, the best explanation involving A: residual, decision and
-    # the other colour (-1 for A alone).
-    res_with = np.empty((num, size), np.float32)
-    dec_with = np.empty((num, size), np.uint8)
-    partner_with = np.empty((num, size), np.int8)
-    res_best = np.empty(size, np.float32)
-    dec_best = np.empty(size, np.uint8)
-    direct = np.empty(size, np.uint8)
-    for start in range(0, size, CHUNK):
-        block = slice(start, start + CHUNK)
-        res, dec = explain(cells[block])
-        residual[:, block], decision[:, block] = res.T, dec.T
-        rows = np.arange(len(res))
-        for idx, cols in enumerate(involving):
-            pick = cols[res[:, cols].argmin(1)]
-            res_with[idx, block] = res[rows, pick]
-            dec_with[idx, block] = dec[rows, pick]
-            other = first[pick] + second[pick] - idx
-            partner_with[idx, block] = np.where(other == idx, -1, other)
-        pick = res.argmin(1)
-        res_best[block] = res[rows, pick]
-        dec_best[block] = dec[rows, pick]
-        # If every explanation that could win, whatever the neighbourhood,
-        # decides the same, the neighbourhood is not needed.
-        near = res <= res_best[block, None] + 2 * absent_penalty
-        same = np.where(near, dec == dec_best[block, None], True).all(1)
-        direct[block] = np.where(same, dec_best[block], 255)
-
-    table = np.empty((size, PAIRS), np.uint8)
+    column[explain.first, explain.second] = np.arange(len(explain.first))
+    column[explain.second, explain.first] = np.arange(len(explain.first))
+    table = np.empty((len(cells), PAIRS), np.uint8)
     for high in range(num + 1):
         for low in range(high + 1):
             present = sorted({high - 1, low - 1} - {-1})
-            cost = res_best + 2 * absent_penalty
-            decided = dec_best
-            candidates = [(residual[column[a, b]], decision[column[a, b]])
+            cost = cell.res_best + 2 * absent_penalty
+            decided = cell.dec_best
+            candidates = [(cell.residual[column[a, b]],
+                           cell.decision[column[a, b]])
                           for a in present for b in present if a <= b]
             for idx in present:
-                partner = partner_with[idx]
+                partner = cell.partner_with[idx]
                 known = (partner == -1) | (partner == high - 1) | (
                     partner == low - 1)
                 candidates.append(
-                    (res_with[idx] + np.where(known, 0, absent_penalty),
-                     dec_with[idx]))
+                    (cell.res_with[idx] + np.where(known, 0, absent_penalty),
+                     cell.dec_with[idx]))
             for cand_cost, cand_decision in candidates:
                 better = cand_cost < cost
                 cost = np.where(better, cand_cost, cost)
                 decided = np.where(better, cand_decision, decided)
             table[:, _pair_index(np.array(high), low)] = decided
-    return table, direct
+    return table, cell.direct
 
 
 @functools.lru_cache(maxsize=None)
