@@ -15,7 +15,7 @@ def test_benchmark_label_decoding_cityscapes(tmp_path):
     cv2.imwrite(str(tmp_path / 'x_gtFine_labelIds.png'), label_ids)
     out = run_tool('analysis_tools/benchmark_label_decoding.py', '--num', 3,
                    '--runs', 1, '--gtfine-dir', tmp_path).stdout
-    assert re.search(r'^CPU: .+, \d+ cores; ', out, re.MULTILINE)
+    assert re.search(r'^CPU: .+, \d+ cores?; ', out, re.MULTILINE)
     assert re.search(r'label decoding: \d+ composites/s .* CPU time \d+', out)
     rows = re.findall(
         r'(lookup table|nearest palette)\s+([\d.]+)%\s+'

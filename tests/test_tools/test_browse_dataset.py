@@ -39,7 +39,7 @@ def test_browse_cityscapes_pairs(tmp_path):
 def test_browse_real_brain_tumor_samples(tmp_path):
     root = real_data('brain_tumor')
     # crops larger than any slice keep every (real, non-empty) tumour in view
-    crop = 'train_dataloader.dataset.pipeline.5.crop_size=(2048,2048)'
+    crop = 'train_dataloader.dataset.pipeline.6.crop_size=(2048,2048)'
     drawn = _browse('linknet_brain_tumor.py', root, tmp_path / 'out', crop)
     assert len(drawn) == 9  # the train split of the 15 real pairs
     with_outline = 0

@@ -48,7 +48,7 @@ def trained(tmp_path_factory, brain_root):
 def test_train_writes_interval_and_best_checkpoints(trained):
     names = {p.name for p in trained.glob('*.pth')}
     assert {'iter_3.pth', 'iter_6.pth'} <= names
-    assert any(n.startswith('best_mDice_iter_') for n in names)
+    assert any(n.startswith('best_Dice.tumor_iter_') for n in names)
     assert (trained / 'last_checkpoint').read_text().endswith('iter_6.pth')
     ckpt = torch.load(trained / 'iter_6.pth')  # weights_only=True
     assert ckpt['meta']['iter'] == 6
