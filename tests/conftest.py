@@ -5,8 +5,10 @@ import sys
 from pathlib import Path
 
 import pytest
+import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
+from mmengine.runner import save_checkpoint
 
 import linknet_mm  # noqa: F401  registers the plugin
 from linknet_mm.synthetic.brain_tumor import make_brain_tumor
@@ -15,6 +17,7 @@ REPO = Path(__file__).resolve().parents[1]
 CONFIGS = REPO / 'configs'
 REAL_DATA = REPO.parent / 'shared' / 'data' / 'real'
 TINY_BRAIN = REPO / 'tests' / 'data' / 'configs' / 'tiny_brain_tumor.py'
+TINY = REPO / 'tests' / 'data' / 'configs' / 'tiny_linknet_cityscapes.py'
 
 
 @pytest.fixture(autouse=True)
@@ -44,6 +47,17 @@ def brain_root(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp('brain_tumor')
     make_brain_tumor(str(root), 20, seed=0, size=128)
     return root
+
+
+@pytest.fixture(scope='session')
+def tiny_checkpoint(tmp_path_factory) -> Path:
+    """Random weights (seed 0) of the tiny Cityscapes-pairs LinkNet."""
+    from linknet_mm.apis import init_segmentor
+    torch.manual_seed(0)
+    model = init_segmentor(TINY)
+    path = tmp_path_factory.mktemp('ckpt') / 'tiny.pth'
+    save_checkpoint({'state_dict': model.state_dict(), 'meta': {}}, str(path))
+    return path
 
 
 def run_tool(*args, env=None, timeout=600, check=True):

@@ -1,14 +1,18 @@
 """Inference and export: load a model, segment images, export it."""
-from .model_weights import CheckpointMismatchError, load_segmentor_checkpoint
 from .export import (SegmentorLogits, check_logits, export_onnx,
                      export_torchscript)
-from .inference import init_segmentor, predict, segment
+from .image_io import ImageReadError, list_images
+from .inference import predict, segment
+from .inferencer import LinkNetInferencer
+from .model_weights import CheckpointMismatchError, load_segmentor_checkpoint
 from .onnx_segmentor import OnnxModelMismatchError, OnnxSegmentor
-from .pipeline import ImageReadError, inference_pipeline, list_images
+from .segmentor import init_segmentor
+from .writing import (ResultWriter, segment_files, segment_path, segment_video)
 
 __all__ = [
-    'CheckpointMismatchError', 'ImageReadError', 'OnnxModelMismatchError',
-    'OnnxSegmentor', 'SegmentorLogits', 'check_logits', 'export_onnx',
-    'export_torchscript', 'inference_pipeline', 'init_segmentor',
-    'list_images', 'load_segmentor_checkpoint', 'predict', 'segment'
+    'CheckpointMismatchError', 'ImageReadError', 'LinkNetInferencer',
+    'OnnxModelMismatchError', 'OnnxSegmentor', 'ResultWriter',
+    'SegmentorLogits', 'check_logits', 'export_onnx', 'export_torchscript',
+    'init_segmentor', 'list_images', 'load_segmentor_checkpoint', 'predict',
+    'segment', 'segment_files', 'segment_path', 'segment_video'
 ]

@@ -15,7 +15,7 @@ from mmseg.structures import SegDataSample
 from torch import Tensor
 
 from ..utils import load_tool_config
-from .inference import init_segmentor
+from .segmentor import init_segmentor
 
 HW = Tuple[int, int]
 #: Names of the exported graph's input and output.

@@ -6,6 +6,7 @@ import numpy as np
 import onnx
 import onnxruntime as ort
 import torch
+import torch.nn as nn
 from google.protobuf.message import DecodeError
 from mmengine.structures import PixelData
 from mmseg.models.utils import resize
@@ -14,7 +15,7 @@ from torch import Tensor
 
 from ..errors import OnnxModelMismatchError
 from .export import onnx_metadata
-from .inference import ConfigInput, dataset_meta_of, load_config
+from .segmentor import ConfigInput, dataset_meta_of, load_config
 
 
 def onnx_session(onnx_file: str,
@@ -41,11 +42,12 @@ def onnx_session(onnx_file: str,
     return ort.InferenceSession(onnx_file, options, providers=providers)
 
 
-class OnnxSegmentor:
+class OnnxSegmentor(nn.Module):
     """An ONNX file from :func:`~linknet_mm.apis.export_onnx` in ORT.
 
-    Has what :func:`~linknet_mm.apis.predict` uses of a segmentor (``cfg``,
-    ``dataset_meta``, ``test_step``), so images go through the config's own
+    Has what :func:`~linknet_mm.apis.predict` and mmseg's inferencer use
+    of a segmentor (``cfg``, ``dataset_meta``, ``test_step``; a module
+    without parameters), so images go through the config's own
     test pipeline and the logits are resized to each image's size as mmseg
     does. The file's input channels and classes are checked against the
     config when it is opened.
@@ -69,6 +71,7 @@ class OnnxSegmentor:
                  device: str = 'cpu',
                  num_threads: Optional[int] = None,
                  cfg_options: Optional[dict] = None) -> None:
+        super().__init__()
         if not osp.isfile(onnx_file):
             raise FileNotFoundError(f'ONNX file {onnx_file!r} not found')
         self.cfg = load_config(config, cfg_options)

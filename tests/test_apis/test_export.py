@@ -81,26 +81,25 @@ def test_model_to_export_loads_the_checkpoint(tiny, model, monkeypatch,
     warnings = []
     monkeypatch.setattr(export, 'print_log',
                         lambda msg, **kwargs: warnings.append(msg))
-    loaded = export.model_to_export(str(tiny.config), str(tiny.checkpoint),
-                                    None, str(tmp_path / 'm.onnx'))
+    loaded = export.model_to_export(
+        str(tiny.config), str(tiny.checkpoint), None, str(tmp_path / 'm.onnx'))
     for name, tensor in model.state_dict().items():
         torch.testing.assert_close(loaded.state_dict()[name], tensor)
     assert warnings == []
 
 
-def test_model_to_export_warns_of_random_weights(tiny, monkeypatch,
-                                                 tmp_path):
+def test_model_to_export_warns_of_random_weights(tiny, monkeypatch, tmp_path):
     warnings = []
     monkeypatch.setattr(export, 'print_log',
                         lambda msg, **kwargs: warnings.append(msg))
-    export.model_to_export(str(tiny.config), None,
-                           {'model.decode_head.num_classes': 3},
-                           str(tmp_path / 'm.onnx'))
+    export.model_to_export(
+        str(tiny.config), None, {'model.decode_head.num_classes': 3},
+        str(tmp_path / 'm.onnx'))
     assert warnings == ['no checkpoint given: exporting random weights']
 
 
 def test_model_to_export_checks_cfg_options(tiny, tmp_path):
     with pytest.raises(ConfigError, match='modle'):
-        export.model_to_export(str(tiny.config), None,
-                               {'modle.decode_head.num_classes': 3},
-                               str(tmp_path / 'm.onnx'))
+        export.model_to_export(
+            str(tiny.config), None, {'modle.decode_head.num_classes': 3},
+            str(tmp_path / 'm.onnx'))

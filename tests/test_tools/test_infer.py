@@ -3,7 +3,6 @@ import cv2
 import numpy as np
 import pytest
 
-from linknet_mm.datasets import CityscapesPairsDataset
 from tiny_model import foreign_onnx, run_tiny, tiny_files
 
 SIZES = {
@@ -45,20 +44,6 @@ def test_folder_masks_overlays_and_unreadable_images(tiny, folder, tmp_path):
         assert mask.max() < 19
         painted = cv2.imread(str(out / 'overlays' / f'{stem}.png'))
         assert painted.shape == hw + (3, )
-
-
-def test_palette_masks_use_the_class_colours(tiny, folder, tmp_path):
-    out = tmp_path / 'out'
-    run_tiny('infer.py', tiny.config, tiny.checkpoint, folder / 'a.png',
-             '--out-dir', out, '--palette')
-    mask = cv2.imread(str(out / 'masks' / 'a.png'))
-    assert mask.shape == (67, 93, 3)
-    # Cityscapes palette, BGR on disk
-    palette = {
-        tuple(c[::-1])
-        for c in CityscapesPairsDataset.METAINFO['palette']
-    }
-    assert {tuple(p) for p in mask.reshape(-1, 3)} <= palette
 
 
 def test_video_with_onnxruntime(tiny, tmp_path):

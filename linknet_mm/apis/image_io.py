@@ -1,77 +1,18 @@
-"""The inference pipeline: a config's test pipeline without annotations."""
+"""Reading inference inputs: image files and arrays, folders of images."""
 from pathlib import Path
-from typing import List, Sequence, Tuple, Union
+from typing import List, Union
 
 import cv2
 import mmcv
 import numpy as np
 from mmengine import fileio
-from mmengine.dataset import Compose
 
 from ..errors import ImageReadError
 
-#: Test-pipeline transforms left out at inference: they load or check
-#: labels, or split a photo | label composite (Cityscapes pairs), while
-#: inference inputs are plain photos.
-ANNOTATION_TRANSFORMS = frozenset({
-    'LoadAnnotations', 'LoadBiomedicalAnnotation', 'LoadDepthAnnotation',
-    'CheckMaskSize', 'BinarizeMask', 'SplitImagePair', 'DecodeCityscapesColors'
-})
-#: Image loaders an inference pipeline may start with; each is replaced by
-#: ``LoadImageFromNDArray`` (a ``LoadCityscapesPair`` then loads a photo).
-IMAGE_LOADERS = frozenset(
-    {'LoadImageFromFile', 'LoadImageFromNDArray', 'LoadCityscapesPair'})
 #: Image suffixes :func:`list_images` picks up (lower case).
 IMAGE_SUFFIXES = ('.bmp', '.jpeg', '.jpg', '.png', '.tif', '.tiff', '.webp')
 
 ImageInput = Union[str, Path, np.ndarray]
-
-
-def _type_name(transform: dict) -> str:
-    """The bare class name of a transform config, without a scope."""
-    kind = transform['type']
-    name = kind if isinstance(kind, str) else kind.__name__
-    return name.rsplit('.', 1)[-1]
-
-
-def inference_pipeline(
-        test_pipeline: Sequence[dict],
-        config_name: str = 'the config') -> Tuple[dict, Compose]:
-    """Turn a config's ``test_pipeline`` into one for unlabelled images.
-
-    The loader is replaced by ``LoadImageFromNDArray`` (images are read by
-    :func:`read_image` with the loader's settings, so unreadable files can
-    be reported by name), and the transforms in
-    :data:`ANNOTATION_TRANSFORMS` are left out. Everything else (resizing,
-    normalising steps, ``PackSegInputs``) stays.
-
-    Args:
-        test_pipeline (Sequence[dict]): The config's ``test_pipeline``.
-        config_name (str): How to name the config in errors. Defaults to
-            'the config'.
-
-    Returns:
-        tuple[dict, Compose]: The loader's config (``color_type``,
-        ``imdecode_backend``, ``backend_args``, ...) and the pipeline that
-        takes ``dict(img=array)``.
-    """
-    if not test_pipeline or _type_name(test_pipeline[0]) not in IMAGE_LOADERS:
-        first = _type_name(test_pipeline[0]) if test_pipeline else None
-        raise ValueError(
-            f'test_pipeline of {config_name} must start with one of '
-            f'{sorted(IMAGE_LOADERS)} to run inference on images, got '
-            f'{first!r}')
-    load_cfg = dict(test_pipeline[0])
-    steps = [
-        dict(
-            type='LoadImageFromNDArray',
-            to_float32=load_cfg.get('to_float32', False))
-    ]
-    steps += [
-        dict(step) for step in test_pipeline[1:]
-        if _type_name(step) not in ANNOTATION_TRANSFORMS
-    ]
-    return load_cfg, Compose(steps)
 
 
 def read_image(path: Union[str, Path], load_cfg: dict) -> np.ndarray:
@@ -79,7 +20,7 @@ def read_image(path: Union[str, Path], load_cfg: dict) -> np.ndarray:
 
     Args:
         path (str | Path): Image file.
-        load_cfg (dict): Loader config from :func:`inference_pipeline`.
+        load_cfg (dict): Settings of the config's ``LoadImageFromFile``.
 
     Returns:
         np.ndarray: The image, BGR (H, W, 3) for the default
@@ -110,7 +51,7 @@ def as_image(image: ImageInput, load_cfg: dict) -> np.ndarray:
 
     Args:
         image (str | Path | np.ndarray): Image file or array.
-        load_cfg (dict): Loader config from :func:`inference_pipeline`.
+        load_cfg (dict): Settings of the config's ``LoadImageFromFile``.
 
     Returns:
         np.ndarray: The image.

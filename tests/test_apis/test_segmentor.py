@@ -1,0 +1,57 @@
+"""init_segmentor: strict weights, class names from checkpoint or config."""
+import pytest
+import torch
+
+from conftest import TINY
+from linknet_mm.apis import CheckpointMismatchError, init_segmentor
+
+
+@pytest.fixture(scope='module')
+def model(tiny_checkpoint):
+    return init_segmentor(TINY, str(tiny_checkpoint))
+
+
+def test_dataset_meta_from_config(model):
+    assert model.dataset_meta['classes'][:2] == ('road', 'sidewalk')
+    assert len(model.dataset_meta['palette']) == 19
+    assert not model.training
+
+
+def test_checkpoint_of_other_classes_is_refused(tiny_checkpoint):
+    with pytest.raises(CheckpointMismatchError) as error:
+        init_segmentor(
+            TINY,
+            str(tiny_checkpoint),
+            cfg_options={'model.decode_head.num_classes': 2})
+    assert 'decode_head.conv_seg.weight: checkpoint (8, 19, 2, 2) vs ' \
+        'model (8, 2, 2, 2)' in str(error.value)
+
+
+def test_checkpoint_missing_tensors_is_refused(tmp_path, model):
+    state = {
+        k: v
+        for k, v in model.state_dict().items()
+        if not k.startswith('decode_head.final_conv')
+    }
+    path = tmp_path / 'partial.pth'
+    torch.save({'state_dict': state}, path)
+    with pytest.raises(CheckpointMismatchError, match='missing from'):
+        init_segmentor(TINY, str(path))
+
+
+def test_checkpoint_extra_tensors_and_ddp_prefix_load(tmp_path, model):
+    state = {f'module.{k}': v for k, v in model.state_dict().items()}
+    state['module.auxiliary_head.conv.weight'] = torch.zeros(1)
+    path = tmp_path / 'ddp.pth'
+    torch.save(
+        {
+            'state_dict': state,
+            'meta': {
+                'dataset_meta': dict(
+                    classes=tuple('abc'), palette=[[0] * 3] * 3)
+            }
+        }, path)
+    loaded = init_segmentor(TINY, str(path))
+    assert loaded.dataset_meta['classes'] == ('a', 'b', 'c')
+    for key, value in model.state_dict().items():
+        assert torch.equal(value, loaded.state_dict()[key]), key
