@@ -49,6 +49,7 @@ def parse_args() -> argparse.Namespace:
         '--out-dir', required=True, help='folder to write the results to')
     parser.add_argument('--device', default='cpu', help='e.g. cpu, cuda:0')
     labels = parser.add_mutually_exclusive_group()
+    parser.set_defaults(palette=False)
     labels.add_argument(
         '--trainids',
         dest='palette',
@@ -101,7 +102,9 @@ def main() -> None:
     source = Path(args.input)
     input_kind(source)
     # checked --cfg-options; the output folder is the work dir
-    cfg = load_tool_config(args.config, args.cfg_options, args.out_dir)
+    cfg = load_tool_config(
+        args.config, args.cfg_options, args.out_dir,
+        work_dir_option='--out-dir')
     if args.onnx and args.checkpoint != '-':
         print_log(
             f'--backend onnxruntime: the weights come from '
