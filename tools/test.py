@@ -32,7 +32,8 @@ def parse_args() -> argparse.Namespace:
         '--show', action='store_true', help='show prediction results')
     parser.add_argument(
         '--show-dir',
-        help='directory (under work_dir/timestamp) for painted images')
+        help='directory for painted images; a relative path is under '
+        'the work dir, as in mmseg')
     parser.add_argument(
         '--wait-time', type=float, default=2, help='the interval of show (s)')
     parser.add_argument(
@@ -74,7 +75,7 @@ def trigger_visualization_hook(cfg: Config,
         hook['show'] = True
         hook['wait_time'] = args.wait_time
     if args.show_dir:
-        cfg.visualizer['save_dir'] = args.show_dir
+        cfg.visualizer['save_dir'] = osp.join(cfg.work_dir, args.show_dir)
     return cfg
 
 

@@ -1,16 +1,15 @@
 """Brain-tumour MRI dataset in the Kaggle layout ``images/`` + ``masks/``."""
 import hashlib
 import os.path as osp
-from typing import Any, List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
-import cv2
 import mmengine
 import mmengine.fileio as fileio
-import numpy as np
 from mmseg.datasets import BaseSegDataset
 from mmseg.registry import DATASETS
 
 from ..errors import shorten
+from .broken_files import NamesBrokenFiles
 from .folder_check import check_folders, kaggle_hint, list_files
 
 SPLITS = ('train', 'val', 'test')
@@ -99,7 +98,7 @@ def split_names(names: Sequence[str],
 
 
 @DATASETS.register_module()
-class BrainTumorDataset(BaseSegDataset):
+class BrainTumorDataset(NamesBrokenFiles, BaseSegDataset):
     """Brain-tumour segmentation on T1 contrast-enhanced MRI slices.
 
     The Kaggle set ``nikhilroxtomar/brain-tumor-segmentation`` (3064 slices
@@ -214,38 +213,6 @@ class BrainTumorDataset(BaseSegDataset):
                 seg_fields=[]) for name in names
         ]
 
-    def prepare_data(self, idx: int) -> Any:
-        """Run the pipeline on one pair, naming files that cannot be decoded.
-
-        On a truncated, empty or non-image PNG, mmcv's ``LoadImageFromFile``
-        fails with an ``AssertionError`` or a ``cv2.error`` and mmseg's
-        ``LoadAnnotations`` (Pillow) with an ``OSError`` that does not name
-        the file. When the pipeline fails, this checks whether the pair's
-        files decode and, if one does not, says which; other errors pass
-        through unchanged.
-
-        Args:
-            idx (int): Index of the pair.
-
-        Returns:
-            Any: What the pipeline returns.
-
-        Raises:
-            ValueError: If the image or the mask of the pair does not decode.
-        """
-        data_info = self.get_data_info(idx)
-        paths = (data_info['img_path'], data_info['seg_map_path'])
-        try:
-            return self.pipeline(data_info)
-        except Exception as err:
-            broken = [path for path in paths if not self._decodes(path)]
-            if not broken:
-                raise
-            raise ValueError(
-                f'Cannot decode {broken}: expected 8-bit PNG files; they are '
-                'truncated, empty or not images. Re-download or remove the '
-                'pair.') from err
-
     def _check_folders(self, img_dir: str, mask_dir: str) -> None:
         """Raise DatasetNotFoundError with a download hint if data is missing.
 
@@ -313,18 +280,3 @@ class BrainTumorDataset(BaseSegDataset):
                 f'{img_dir}: {_listing(missing)}; expected one stem per line '
                 f'(e.g. {min(stems)!r} for {min(stems)}{self.img_suffix})')
         return names
-
-    def _decodes(self, path: str) -> bool:
-        """Whether the file at ``path`` decodes as an image.
-
-        Args:
-            path (str): The image or mask file.
-
-        Returns:
-            bool: False if the file is empty, truncated or not an image.
-        """
-        content = fileio.get(path, backend_args=self.backend_args)
-        if not content:  # cv2.imdecode raises on an empty buffer
-            return False
-        buffer = np.frombuffer(content, np.uint8)
-        return cv2.imdecode(buffer, cv2.IMREAD_UNCHANGED) is not None

@@ -440,6 +440,25 @@ class CityscapesColorDecoder:
             self._resolve(classes, confident, key.ravel()[todo], todo, table)
         return np.take(self._train_ids, classes)
 
+    def palette_fit(self, image: np.ndarray) -> float:
+        """How much of an image is painted in the palette's colours.
+
+        The fraction of pixels within ``confident_distance`` of a palette
+        colour: most of a colour label image (the inside of its regions)
+        and little of a photo.
+
+        Args:
+            image (np.ndarray): uint8 image (H, W, 3) in ``channel_order``.
+
+        Returns:
+            float: The fraction, in [0, 1].
+        """
+        check_color_image(image, self.channel_order)
+        lut, _ = _build_tables(*self._table_args)
+        key = cv2.cvtColor(image, cv2.COLOR_BGR2BGRA).view('<u4')[..., 0]
+        key = (key >> 2) & 0x3F3F3F
+        return float(np.mean(np.take(lut, key) >> 5 == CLOSE))
+
     def _resolve(self, classes: np.ndarray, confident: np.ndarray,
                  key: np.ndarray, todo: np.ndarray, table: np.ndarray) -> None:
         """Decide the uncertain pixels from their confident neighbourhood.

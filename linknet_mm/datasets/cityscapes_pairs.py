@@ -5,6 +5,7 @@ from typing import List
 from mmseg.datasets import BaseSegDataset
 from mmseg.registry import DATASETS
 
+from .broken_files import NamesBrokenFiles
 from .cityscapes_labels import CLASSES, PALETTE
 from .folder_check import check_folders, kaggle_hint, list_files
 
@@ -13,7 +14,7 @@ TITLE = 'Cityscapes pairs'
 
 
 @DATASETS.register_module()
-class CityscapesPairsDataset(BaseSegDataset):
+class CityscapesPairsDataset(NamesBrokenFiles, BaseSegDataset):
     """Cityscapes image pairs (pix2pix's Cityscapes set, as on Kaggle).
 
     The Kaggle set ``dansbecker/cityscapes-image-pairs`` is laid out as::

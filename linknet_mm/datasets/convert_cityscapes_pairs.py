@@ -10,17 +10,20 @@ with the same decoding the on-the-fly pipeline uses (``LoadCityscapesPair``
 + ``DecodeCityscapesColors``). Every file is written under a temporary
 name and renamed when complete, the label before its photo, so an
 interrupted run leaves no half-written file under a final name and no
-photo without its label. ``tools/dataset_converters/cityscapes_pairs.py``
+photo without its label. A composite that cannot be converted (empty,
+truncated, grey, of another shape) is reported and skipped; the others
+are converted. ``tools/dataset_converters/cityscapes_pairs.py``
 is the command line.
 """
 import os
 import os.path as osp
-from typing import List, Tuple
+from typing import List, Optional, Tuple
 
 import cv2
 import numpy as np
 from mmengine.utils import track_parallel_progress, track_progress
 
+from ..errors import LinkNetError
 from .cityscapes_color_decoder import CityscapesColorDecoder
 from .cityscapes_pairs import KAGGLE_SET
 from .folder_check import kaggle_hint
@@ -53,19 +56,27 @@ def write_png(path: str, image: np.ndarray) -> None:
             os.remove(tmp)
 
 
-def convert_one(task: Task) -> None:
+def convert_one(task: Task) -> Optional[str]:
     """Convert one composite.
 
     Args:
         task (Task): Composite path, photo and label output paths and the
             photo side.
+
+    Returns:
+        str, optional: Why the composite could not be converted (it names
+        the file); None once both files are written.
     """
     src, img_out, ann_out, photo_side = task
-    with open(src, 'rb') as f:
-        composite = decode_composite(f.read(), src)
-    photo, color = split_image_pair(composite, photo_side, src)
+    try:
+        with open(src, 'rb') as f:
+            composite = decode_composite(f.read(), src)
+        photo, color = split_image_pair(composite, photo_side, src)
+    except LinkNetError as error:
+        return str(error)
     write_png(ann_out, CityscapesColorDecoder()(color))
     write_png(img_out, photo)
+    return None
 
 
 def list_tasks(data_root: str, out_dir: str, photo_side: str) -> List[Task]:
@@ -106,7 +117,7 @@ def list_tasks(data_root: str, out_dir: str, photo_side: str) -> List[Task]:
 def convert_cityscapes_pairs(data_root: str,
                              out_dir: str,
                              photo_side: str = 'left',
-                             nproc: int = 1) -> int:
+                             nproc: int = 1) -> Tuple[int, List[str]]:
     """Convert both splits, with a progress bar.
 
     Args:
@@ -117,13 +128,15 @@ def convert_cityscapes_pairs(data_root: str,
         nproc (int): Worker processes. Defaults to 1.
 
     Returns:
-        int: How many composites were converted.
+        tuple[int, list[str]]: How many composites were converted, and one
+        message per composite that could not be (each names its file).
     """
     if nproc < 1:
         raise ValueError(f'--nproc must be >= 1, got {nproc}')
     tasks = list_tasks(data_root, out_dir, photo_side)
     if nproc > 1:
-        track_parallel_progress(convert_one, tasks, nproc)
+        results = track_parallel_progress(convert_one, tasks, nproc)
     else:
-        track_progress(convert_one, tasks)
-    return len(tasks)
+        results = track_progress(convert_one, tasks)
+    failures = [message for message in results if message]
+    return len(tasks) - len(failures), failures

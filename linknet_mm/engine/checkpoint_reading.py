@@ -9,6 +9,7 @@ allowlisted object (and from there ``os.system``), so ``builtins.getattr``
 is bound to :func:`history_buffer_getattr`, which resolves only those
 methods. Nothing here loads with ``weights_only=False``.
 """
+import os.path as osp
 import pickle
 import re
 from collections import OrderedDict
@@ -78,9 +79,12 @@ def read_checkpoint(filename: str) -> dict:
     Returns:
         dict: The checkpoint.
     """
+    _check_format(filename)
     try:
         checkpoint = CheckpointLoader.load_checkpoint(
             filename, map_location='cpu', logger='current')
+    except pickle.UnpicklingError as error:
+        raise CheckpointMismatchError(_refusal(filename, error)) from None
     except (RuntimeError, EOFError) as error:
         raise CheckpointMismatchError(
             f'checkpoint {filename} cannot be read: it is truncated or not '
@@ -90,6 +94,51 @@ def read_checkpoint(filename: str) -> dict:
             f'checkpoint {filename} holds a {type(checkpoint).__name__}; '
             "expected a state dict or a dict with a 'state_dict' key")
     return checkpoint
+
+
+def _check_format(filename: str) -> None:
+    """Raise unless a local file starts as torch.save writes files.
+
+    ``torch.save`` writes a zip archive (``PK``), older versions a pickle
+    (``0x80``); anything else (a text file, an image) is refused here,
+    where ``torch.load`` would fail with an unrelated ``KeyError`` or
+    ``IndexError``.
+
+    Args:
+        filename (str): The checkpoint; URLs and remote paths pass.
+    """
+    if not osp.isfile(filename):
+        return
+    with open(filename, 'rb') as f:
+        head = f.read(8)
+    if not head.startswith((b'PK', b'\x80')):
+        raise CheckpointMismatchError(
+            f'checkpoint {filename} is not a PyTorch checkpoint (it starts '
+            f'with {head!r}); expected a .pth file saved by training')
+
+
+def _refusal(filename: str, error: pickle.UnpicklingError) -> str:
+    """One line saying why ``torch.load`` refused a checkpoint.
+
+    torch's own message advises loading with ``weights_only=False``, which
+    would run whatever the file asks for; it is not repeated.
+
+    Args:
+        filename (str): The checkpoint.
+        error (pickle.UnpicklingError): What ``torch.load`` raised.
+
+    Returns:
+        str: The message.
+    """
+    text = str(error)
+    if text.startswith('checkpoint refused'):  # history_buffer_getattr
+        return f'{filename}: {text}'
+    found = re.search(r'GLOBAL (\S+)', text)
+    asked = f' ({found.group(1)})' if found else ''
+    return (f'checkpoint {filename} refused: it asks to load code{asked} '
+            'that is not among the tensors, numbers and mmengine training '
+            'state a checkpoint holds; it was not run. Use checkpoints '
+            'from a source you trust')
 
 
 def state_dict_of(checkpoint: dict) -> Dict[str, Tensor]:

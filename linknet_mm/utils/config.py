@@ -3,7 +3,7 @@ import difflib
 import os
 import os.path as osp
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional
 
 from mmengine.config import Config
 
@@ -37,7 +37,8 @@ def read_config(path: str) -> Config:
 def load_tool_config(path: str,
                      options: Optional[dict] = None,
                      work_dir: Optional[str] = None,
-                     launcher: str = 'none') -> Config:
+                     launcher: str = 'none',
+                     work_dir_option: str = '--work-dir') -> Config:
     """Load a config for a tool: checked ``--cfg-options``, work dir, launcher.
 
     A key whose path does not exist in the config (a typo such as
@@ -54,6 +55,8 @@ def load_tool_config(path: str,
             else ``./work_dirs/<config name>``. It must be writable.
             Defaults to None.
         launcher (str): ``--launcher``. Defaults to 'none'.
+        work_dir_option (str): The tool's option that sets the work dir,
+            named if it is not writable. Defaults to '--work-dir'.
 
     Returns:
         Config: The merged config.
@@ -75,7 +78,7 @@ def load_tool_config(path: str,
     elif cfg.get('work_dir') is None:
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(path))[0])
-    check_work_dir(cfg.work_dir)
+    check_work_dir(cfg.work_dir, work_dir_option)
     return cfg
 
 
@@ -102,6 +105,7 @@ def _check_key(cfg: Config, key: str) -> None:
             node = node[part]
             continue
         if is_leaf and depth > 0 and isinstance(node, dict):
+            _check_new_leaf(key, part, known)
             return  # a new argument of an existing component
         if depth == 0 and part in RUNTIME_KEYS:
             return
@@ -113,11 +117,58 @@ def _check_key(cfg: Config, key: str) -> None:
                           f'{part!r}{hint}')
 
 
-def check_work_dir(work_dir: str) -> None:
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance: single-character insertions, deletions and
+    substitutions turning ``a`` into ``b``.
+
+    Args:
+        a (str): One string.
+        b (str): The other.
+
+    Returns:
+        int: The distance.
+    """
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i]
+        for j, char_b in enumerate(b, 1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1,
+                    previous[j - 1] + (char_a != char_b)))
+        previous = current
+    return previous[-1]
+
+
+def _check_new_leaf(key: str, leaf: str, known: List[str]) -> None:
+    """Refuse a new leaf that is a typo of a sibling key.
+
+    A key one edit (keys up to 5 characters) or two edits away from an
+    existing key of the same dict (``max_iter`` for ``max_iters``,
+    ``intervl`` for ``interval``) is taken for a typo, which would
+    otherwise pass to the component and fail hours later; other new keys
+    stay allowed, as mmengine allows them.
+
+    Args:
+        key (str): The full dotted key, for the message.
+        leaf (str): Its last part, not in ``known``.
+        known (list[str]): The keys of its parent.
+    """
+    limit = 1 if len(leaf) <= 5 else 2
+    close = sorted((edit_distance(leaf, name), name) for name in known)
+    if close and close[0][0] <= limit:
+        suggestion = key[:len(key) - len(leaf)] + close[0][1]
+        raise ConfigError(f'--cfg-options {key}: no such key; did you mean '
+                          f'{suggestion!r}? (a new key this close to an '
+                          'existing one is taken for a typo)')
+
+
+def check_work_dir(work_dir: str, option: str = '--work-dir') -> None:
     """Create ``work_dir`` if needed and make sure files can be written.
 
     Args:
         work_dir (str): The run's work directory.
+        option (str): The tool option that sets it, for the message.
+            Defaults to '--work-dir'.
     """
     probe = Path(work_dir) / f'.write_test_{os.getpid()}'
     try:
@@ -126,4 +177,4 @@ def check_work_dir(work_dir: str) -> None:
         probe.unlink()
     except OSError as err:
         raise ConfigError(f'work dir {work_dir} is not writable ({err}); '
-                          'choose another with --work-dir') from err
+                          f'choose another with {option}') from err

@@ -15,6 +15,7 @@ from conftest import CONFIGS, real_data
 import linknet_mm  # noqa: F401
 from linknet_mm.datasets import BrainTumorDataset
 from linknet_mm.datasets.brain_tumor import split_names
+from linknet_mm.errors import ImageReadError
 from linknet_mm.synthetic import make_brain_tumor
 
 BASE_CFG = str(CONFIGS / '_base_' / 'datasets' / 'brain_tumor.py')
@@ -292,8 +293,8 @@ def test_undecodable_png(tmp_path, folder, broken):
         data_root=str(tmp_path),
         split_ratios=(1, 0, 0),
         pipeline=_pipelines()[1])
-    with pytest.raises(
-            ValueError, match=f'Cannot decode .*{re.escape(str(path))}'):
+    with pytest.raises(ImageReadError,
+                       match=f'{re.escape(str(path))} is .*re-download'):
         dataset[0]
 
 
@@ -331,3 +332,19 @@ def test_synthetic_data_loads(tmp_path):
         assert len(dataset) == 3  # 5 - floor(1) - floor(1)
         gt = dataset[0]['data_samples'].gt_sem_seg.data
         assert set(gt.unique().tolist()) <= {0, 1}
+
+
+@pytest.mark.parametrize('scale', [1, 255])
+def test_masks_stored_as_0_1_or_0_255_give_the_same_labels(tmp_path, scale):
+    root = _write_pairs(tmp_path, ['1', '2', '3'])
+    for mask_file in (root / 'masks').glob('*.png'):
+        mask = cv2.imread(str(mask_file), cv2.IMREAD_UNCHANGED)
+        cv2.imwrite(str(mask_file), (mask > 0).astype(np.uint8) * scale)
+    _, test_pipeline = _pipelines()
+    dataset = _build(
+        data_root=str(root),
+        split_ratios=(1, 0, 0),
+        pipeline=test_pipeline,
+        test_mode=True)
+    gt = dataset[0]['data_samples'].gt_sem_seg.data[0]
+    assert int(gt.sum()) == 4 and set(gt.unique().tolist()) == {0, 1}

@@ -9,7 +9,7 @@ from mmseg.registry import DATASETS
 from conftest import CONFIGS
 
 from linknet_mm.datasets import CityscapesPairsDataset
-from linknet_mm.errors import DatasetNotFoundError
+from linknet_mm.errors import DatasetNotFoundError, ImageReadError
 from linknet_mm.synthetic import make_cityscapes_pairs
 
 BASE_CFG = str(CONFIGS / '_base_' / 'datasets' / 'cityscapes_pairs.py')
@@ -139,3 +139,18 @@ def test_cityscapes_pairs_empty_folder(tmp_path):
 def test_cityscapes_pairs_rejects_unused_settings(pairs_root, key, value):
     with pytest.raises(ValueError, match=f'does not take {key}='):
         CityscapesPairsDataset(data_root=str(pairs_root), **{key: value})
+
+
+@pytest.mark.parametrize('broken', ['truncated', 'empty'])
+def test_broken_composite_in_val_is_named(pairs_root, tmp_path, broken):
+    val = tmp_path / 'val'
+    val.mkdir()
+    content = (pairs_root / 'val' / '1.jpg').read_bytes()
+    (val / '1.jpg').write_bytes(content[:len(content) // 2] if broken ==
+                                'truncated' else b'')
+    cfg = Config.fromfile(BASE_CFG)
+    cfg.val_dataloader.dataset.data_root = str(tmp_path)
+    dataset = DATASETS.build(cfg.val_dataloader.dataset)
+    with pytest.raises(ImageReadError,
+                       match=f'{val / "1.jpg"} is .*re-download'):
+        dataset[0]

@@ -8,7 +8,9 @@ import torch
 from mmengine.logging import HistoryBuffer, MessageHub
 from mmengine.runner import load_checkpoint
 
-from linknet_mm.engine.checkpoint_reading import history_buffer_getattr
+from linknet_mm.engine.checkpoint_reading import (
+    history_buffer_getattr, read_checkpoint)
+from linknet_mm.errors import CheckpointMismatchError
 
 
 class _RunsCommand:
@@ -83,3 +85,27 @@ def test_getattr_stand_in_resolves_statistics_only():
         history_buffer_getattr(HistoryBuffer(), 'mean')  # instance, not class
     with pytest.raises(pickle.UnpicklingError):
         history_buffer_getattr(os, 'system')
+
+
+def test_read_checkpoint_refuses_code_in_one_line(tmp_path):
+    marker = tmp_path / 'pwned'
+    path = tmp_path / 'evil.pth'
+    torch.save(dict(state_dict={}, meta=_RunsCommand(marker)), path)
+    with pytest.raises(CheckpointMismatchError) as error:
+        read_checkpoint(str(path))
+    message = str(error.value)
+    assert str(path) in message and 'refused' in message
+    assert 'system' in message and '\n' not in message
+    assert 'weights_only' not in message
+    assert error.value.__cause__ is None  # torch's advice is not chained
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize('content', [b'hello world\n', b'', b'\x89PNG\r\n'])
+def test_read_checkpoint_names_a_file_that_is_no_checkpoint(
+        tmp_path, content):
+    path = tmp_path / 'notes.pth'
+    path.write_bytes(content)
+    with pytest.raises(CheckpointMismatchError,
+                       match=f'{path} is not a PyTorch checkpoint'):
+        read_checkpoint(str(path))

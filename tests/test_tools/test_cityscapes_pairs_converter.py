@@ -16,7 +16,7 @@ from linknet_mm.synthetic import make_cityscapes_pairs
 
 def _run(monkeypatch, data_root, out_dir):
     """The library function the tool calls, in this process."""
-    convert_cityscapes_pairs(str(data_root), str(out_dir))
+    return convert_cityscapes_pairs(str(data_root), str(out_dir))
 
 
 @pytest.fixture(scope='module')
@@ -69,14 +69,24 @@ def test_cityscapes_pairs_converter_leaves_no_partial_files(
         for name in ('1.jpg', '2.jpg'):
             (root / split / name).write_bytes(
                 (pairs_root / split / name).read_bytes())
-    # The second training composite is truncated: the run stops there.
-    broken = root / 'train' / '2.jpg'
+    # Two bad composites: both reported, the others converted.
+    broken = root / 'train' / '1.jpg'
     broken.write_bytes(broken.read_bytes()[:5000])
+    (root / 'val' / '2.jpg').write_bytes(b'')
     out = tmp_path / 'out'
-    with pytest.raises(ValueError, match='truncated'):
-        _run(monkeypatch, root, out)
-    assert os.listdir(out / 'img_dir' / 'train') == ['1.png']
-    assert os.listdir(out / 'ann_dir' / 'train') == ['1_labelTrainIds.png']
+    converted, failures = _run(monkeypatch, root, out)
+    assert converted == 2 and len(failures) == 2
+    assert f'{broken} is a truncated JPEG' in failures[0]
+    assert f'{root / "val" / "2.jpg"} is empty' in failures[1]
+    assert os.listdir(out / 'img_dir' / 'train') == ['2.png']
+    assert os.listdir(out / 'ann_dir' / 'train') == ['2_labelTrainIds.png']
+    assert os.listdir(out / 'img_dir' / 'val') == ['1.png']
+    # the tool exits non-zero, naming them
+    proc = run_tool('dataset_converters/cityscapes_pairs.py', root,
+                    tmp_path / 'out2', check=False)
+    assert proc.returncode == 1
+    assert '2 composite(s) not converted' in proc.stderr
+    assert str(broken) in proc.stderr and 'Traceback' not in proc.stderr
 
 
 def test_cityscapes_pairs_converter_missing_split(monkeypatch, pairs_root,

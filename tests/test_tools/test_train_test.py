@@ -161,9 +161,11 @@ def test_training_curves_are_drawn(trained):
 
 def test_show_dir_and_out_write_pictures_and_tables(trained, brain_root,
                                                     tmp_path):
+    # a relative --show-dir goes under the work dir, not the current folder
     run_tool('test.py', TINY_BRAIN, trained / 'iter_6.pth', '--work-dir',
-             tmp_path, '--show-dir', tmp_path / 'show', '--out',
+             tmp_path, '--show-dir', 'show', '--out',
              tmp_path / 'preds', '--cfg-options', f'data_root={brain_root}')
+    assert not (REPO / 'show').exists()
     overlays = sorted((tmp_path / 'show').rglob('*.png'))
     assert len(overlays) == 4  # every test image
     # image | ground truth | prediction, each 128 wide

@@ -3,6 +3,7 @@ import pytest
 
 from conftest import CONFIGS
 from linknet_mm.utils import ConfigError, check_work_dir, load_tool_config
+from linknet_mm.utils.config import edit_distance
 
 CITYSCAPES = str(CONFIGS / 'linknet_cityscapes.py')
 
@@ -38,6 +39,23 @@ def test_unknown_key_paths_are_errors(key, message):
         load_tool_config(CITYSCAPES, {key: 1})
 
 
+@pytest.mark.parametrize('key, meant', [
+    ('train_cfg.max_iter', 'train_cfg.max_iters'),
+    ('default_hooks.checkpoint.intervl', 'default_hooks.checkpoint.interval'),
+    ('model.backbone.dept', 'model.backbone.depth'),
+])
+def test_typo_in_the_last_part_is_refused(key, meant):
+    with pytest.raises(ConfigError, match=f"did you mean '{meant}'"):
+        load_tool_config(CITYSCAPES, {key: 1})
+
+
+def test_edit_distance():
+    assert edit_distance('intervl', 'interval') == 1
+    assert edit_distance('max_iter', 'max_iters') == 1
+    assert edit_distance('kitten', 'sitting') == 3
+    assert edit_distance('', 'abc') == 3
+
+
 def test_missing_config_file(tmp_path):
     with pytest.raises(ConfigError, match='not found'):
         load_tool_config(str(tmp_path / 'missing.py'))
@@ -50,3 +68,12 @@ def test_check_work_dir(tmp_path):
     (tmp_path / 'file').write_text('')
     with pytest.raises(ConfigError, match='not writable'):
         check_work_dir(str(tmp_path / 'file' / 'run'))
+
+
+def test_unwritable_output_names_the_tools_option(tmp_path):
+    (tmp_path / 'file').write_text('')
+    with pytest.raises(ConfigError, match='choose another with --out-dir'):
+        load_tool_config(
+            CITYSCAPES,
+            work_dir=str(tmp_path / 'file' / 'out'),
+            work_dir_option='--out-dir')

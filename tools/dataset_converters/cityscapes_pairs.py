@@ -20,6 +20,7 @@ Example::
         data/cityscapes_pairs data/cityscapes_pairs_mmseg --nproc 4
 """
 import argparse
+import sys
 
 from mmengine.logging import print_log
 
@@ -52,12 +53,15 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     """Convert both splits."""
     args = parse_args()
-    count = convert_cityscapes_pairs(args.data_root, args.out_dir,
-                                     args.photo_side, args.nproc)
+    count, failures = convert_cityscapes_pairs(args.data_root, args.out_dir,
+                                               args.photo_side, args.nproc)
     print_log(
         f'Converted {count} composites to {args.out_dir}/img_dir and '
         f'{args.out_dir}/ann_dir',
         logger='current')
+    if failures:
+        sys.exit(f'{len(failures)} composite(s) not converted:\n' +
+                 '\n'.join(failures))
 
 
 if __name__ == '__main__':

@@ -1,16 +1,27 @@
-"""Map a 0/255 mask to class ids 0/1."""
+"""Map a binary mask stored as 0/255 or as 0/1 to class ids 0/1."""
 import numpy as np
 from mmcv.transforms import BaseTransform
 from mmseg.registry import TRANSFORMS
 
+from ...errors import InputError
+
 
 @TRANSFORMS.register_module()
 class BinarizeMask(BaseTransform):
-    """Map a 0/255 mask to class ids 0/1 by thresholding.
+    """Map a binary mask to class ids 0/1, whichever way it is stored.
 
-    Pixels ``>= threshold`` become 1 (foreground), the others 0, so masks
-    that were anti-aliased or re-encoded (values such as 1 or 254) are
-    handled too. A mask stored in colour (H, W, 3) or with alpha (H, W, 4)
+    Each mask's encoding is read from its values:
+
+    - **0/1** (no value above 1): kept as it is;
+    - **0/255**: pixels ``>= threshold`` become 1 (foreground), the others
+      0, so masks that were anti-aliased or re-encoded (values such as 1 or
+      254 along the edges) are handled too;
+    - anything else is an :class:`~linknet_mm.errors.InputError` naming
+      the file: a mask with values ``>= threshold`` whose pixels of values
+      1 to ``threshold - 1`` outnumber them (e.g. objects stored as 1 with
+      a 255 border) fits neither encoding, and thresholding it would turn
+      its objects into background.
+ A mask stored in colour (H, W, 3) or with alpha (H, W, 4)
     counts a pixel as foreground if any colour channel reaches the
     threshold; alpha is ignored. Put it right after ``LoadAnnotations``:
     left at 255, the foreground would be ignored by the loss
@@ -54,8 +65,35 @@ class BinarizeMask(BaseTransform):
         mask = results['gt_seg_map']
         if mask.ndim == 3:
             mask = mask[..., :3].max(axis=2)
-        results['gt_seg_map'] = (mask >= self.threshold).astype(np.uint8)
+        if mask.max() <= 1:  # stored as 0/1
+            results['gt_seg_map'] = mask.astype(np.uint8)
+            return results
+        high = mask >= self.threshold
+        low = int(np.count_nonzero(mask)) - int(np.count_nonzero(high))
+        if low > np.count_nonzero(high):
+            raise InputError(
+                f'mask {results.get("seg_map_path", "(unnamed)")} holds '
+                f'{low} pixels of values 1..{self.threshold - 1} and '
+                f'{int(np.count_nonzero(high))} of values '
+                f'>= {self.threshold} (values {_some_values(mask)}): '
+                'expected a binary mask stored as 0/255 or as 0/1')
+        results['gt_seg_map'] = high.astype(np.uint8)
         return results
 
     def __repr__(self) -> str:
         return f'{self.__class__.__name__}(threshold={self.threshold})'
+
+
+def _some_values(mask: np.ndarray, limit: int = 6) -> str:
+    """The first distinct values of a mask, for an error message.
+
+    Args:
+        mask (np.ndarray): The mask.
+        limit (int): Values listed at most. Defaults to 6.
+
+    Returns:
+        str: e.g. ``'0, 1, 255'``.
+    """
+    values = np.unique(mask)
+    listed = ', '.join(str(v) for v in values[:limit])
+    return listed + (', ...' if len(values) > limit else '')

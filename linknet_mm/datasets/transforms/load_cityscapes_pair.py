@@ -7,17 +7,13 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 from mmseg.registry import TRANSFORMS
 
+from ...errors import ImageReadError
+from ..broken_files import decode_problem
 from .split_image_pair import check_photo_side, split_into_results
-
-JPEG_START, JPEG_END = b'\xff\xd8', b'\xff\xd9'
 
 
 def decode_composite(content: bytes, filename: str) -> np.ndarray:
-    """Decode an image file's bytes, refusing empty or truncated files.
-
-    A JPEG must end with its end-of-image marker: depending on the version,
-    OpenCV decodes a truncated JPEG to an image whose missing part is grey,
-    with only a warning.
+    """Decode a composite file's bytes, refusing empty or truncated files.
 
     Args:
         content (bytes): The file's content.
@@ -28,20 +24,13 @@ def decode_composite(content: bytes, filename: str) -> np.ndarray:
         grey, (H, W, 3) BGR for colour.
 
     Raises:
-        ValueError: If the file is empty, truncated or not an image.
+        ImageReadError: If the file is empty, truncated or not an image.
     """
-    if not content:
-        raise ValueError(f'{filename} is empty; expected a JPEG composite')
-    if (content.startswith(JPEG_START)
-            and not content.rstrip(b'\0').endswith(JPEG_END)):
-        raise ValueError(f'{filename} is a truncated JPEG (no end-of-image '
-                         'marker); re-download or remove it')
-    image = cv2.imdecode(
-        np.frombuffer(content, np.uint8), cv2.IMREAD_UNCHANGED)
-    if image is None:
-        raise ValueError(f'{filename} cannot be decoded: it is truncated, '
-                         'corrupt or not an image; re-download or remove it')
-    return image
+    problem = decode_problem(content)
+    if problem is not None:
+        raise ImageReadError(f'{filename} is {problem}; expected a JPEG '
+                             'composite: re-download or remove it')
+    return cv2.imdecode(np.frombuffer(content, np.uint8), cv2.IMREAD_UNCHANGED)
 
 
 @TRANSFORMS.register_module()

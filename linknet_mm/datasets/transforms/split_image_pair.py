@@ -5,6 +5,8 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 from mmseg.registry import TRANSFORMS
 
+from ...errors import InputError
+
 PHOTO_SIDES = ('left', 'right')
 
 
@@ -33,21 +35,27 @@ def split_image_pair(composite: np.ndarray, photo_side: str,
         colour label image (a view into ``composite``), each (H, H, 3).
 
     Raises:
-        ValueError: If the composite is not 3-channel or not twice as wide
-            as high.
+        InputError: If the composite is not 3-channel, grey (its channels
+            equal), or not twice as wide as high.
     """
     if composite.ndim != 3 or composite.shape[2] != 3:
         channels = 1 if composite.ndim == 2 else composite.shape[2]
-        raise ValueError(
+        raise InputError(
             f'{filename}: expected a 3-channel colour composite (photo | '
             f'colour label), got {channels} channel(s) (shape '
             f'{composite.shape})')
     height, width = composite.shape[:2]
     if width != 2 * height:
-        raise ValueError(
+        raise InputError(
             f'{filename}: expected a composite twice as wide as high (photo '
             'and label side by side, 256x512 HxW in the Kaggle set), got '
             f'{height}x{width} (HxW)')
+    if (composite[..., 0] == composite[..., 1]).all() and \
+            (composite[..., 1] == composite[..., 2]).all():
+        raise InputError(
+            f'{filename}: expected a colour composite (photo | colour '
+            'label), got a grey image (all three channels equal): the '
+            'colour labels cannot be read from it')
     left, right = composite[:, :height], composite[:, height:]
     photo, color = (left, right) if photo_side == 'left' else (right, left)
     return np.ascontiguousarray(photo), color
@@ -71,6 +79,7 @@ def split_into_results(results: dict, composite: np.ndarray,
                                     results['img_path'])
     results['img'] = photo
     results['gt_color'] = color
+    results['photo_side'] = photo_side
     results['img_shape'] = photo.shape[:2]
     results['ori_shape'] = photo.shape[:2]
     return results

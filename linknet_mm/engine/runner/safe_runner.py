@@ -1,20 +1,26 @@
-"""SafeRunner: distributed on CPU, checked checkpoint loads, atomic saves."""
+"""SafeRunner: distributed on CPU, checked checkpoint loads, atomic saves,
+one run per work dir."""
+import copy
+import glob
 import os
 import os.path as osp
-from typing import Dict, Optional
+from typing import Dict, Optional, Union
 
 import torch.nn as nn
 from mmengine.device import get_device
 from mmengine.dist import is_distributed, master_only
 from mmengine.model import BaseTTAModel, is_model_wrapper
+from mmengine.logging import print_log
 from mmengine.registry import MODEL_WRAPPERS
 from mmengine.runner import Runner
+from torch.utils.data import DataLoader
 
 from mmseg.registry import RUNNERS
 from ...errors import MAX_LISTED, CheckpointMismatchError
 from ..checkpoint_reading import (checkpoint_mismatches, read_checkpoint,
                                   state_dict_of)
 from .cpu_dist import init_cpu_dist
+from .work_dir_lock import work_dir_lock
 
 
 @RUNNERS.register_module()
@@ -37,7 +43,17 @@ class SafeRunner(Runner):
       truncated or unreadable checkpoint is an error naming the file.
     - Checkpoints are written under a temporary name and renamed, so a run
       killed while saving never leaves a truncated checkpoint that
-      ``--resume`` would pick up.
+      ``--resume`` would pick up; such ``*.pth.part`` leftovers are removed
+      when the next run starts in the work dir.
+    - One training run per work dir: a second run started in it while the
+      first trains stops at once, naming the other process
+      (:func:`~linknet_mm.engine.runner.work_dir_lock.work_dir_lock`).
+    - Before the first training iteration, the first validation sample is
+      loaded, so a validation set that cannot be read (swapped halves,
+      unreadable files, masks of another encoding) stops the run before
+      training time is spent, not at the first validation.
+    - ``num_workers=0`` just works: ``persistent_workers``, which torch
+      refuses without workers, is switched off for such a dataloader.
 
     Selected with ``runner_type = 'SafeRunner'`` (in
     ``configs/_base_/default_runtime.py``), which the stock mmseg
@@ -45,6 +61,58 @@ class SafeRunner(Runner):
     any mmseg config can use it. ``'LinkNetRunner'``, its first name, still
     selects it.
     """
+
+    def train(self) -> nn.Module:
+        """Train, holding the work dir's lock (rank 0).
+
+        Returns:
+            nn.Module: The trained model.
+        """
+        if self.rank != 0:
+            return super().train()
+        with work_dir_lock(self.work_dir):
+            for stale in glob.glob(osp.join(self.work_dir, '*.part')):
+                print_log(f'removing {stale}, left by a run killed while '
+                          'saving', 'current')
+                os.remove(stale)
+            return super().train()
+
+    def build_val_loop(self, loop: Union[Dict, object]) -> object:
+        """Build the validation loop and load its first sample.
+
+        Args:
+            loop (dict | BaseLoop): The loop or its config.
+
+        Returns:
+            BaseLoop: The loop.
+        """
+        loop = super().build_val_loop(loop)
+        dataset = getattr(getattr(loop, 'dataloader', None), 'dataset', ())
+        if len(dataset):
+            dataset[0]
+        return loop
+
+    @staticmethod
+    def build_dataloader(dataloader: Union[DataLoader, Dict],
+                         seed: Optional[int] = None,
+                         diff_rank_seed: bool = False) -> DataLoader:
+        """The stock dataloader; ``num_workers=0`` drops persistence.
+
+        Args:
+            dataloader (DataLoader | dict): The dataloader or its config.
+            seed (int, optional): Random seed. Defaults to None.
+            diff_rank_seed (bool): Different seeds per rank. Defaults to
+                False.
+
+        Returns:
+            DataLoader: The dataloader.
+        """
+        if isinstance(dataloader, dict) and dataloader.get(
+                'num_workers', 0) == 0 and dataloader.get(
+                    'persistent_workers', False):
+            dataloader = copy.copy(dataloader)
+            dataloader['persistent_workers'] = False
+        return Runner.build_dataloader(dataloader, seed, diff_rank_seed)
 
     def _cpu_distributed(self) -> bool:
         """Whether this is a distributed run without accelerators."""

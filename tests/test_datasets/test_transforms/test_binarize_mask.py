@@ -6,6 +6,7 @@ from mmseg.registry import TRANSFORMS
 
 import linknet_mm  # noqa: F401
 from linknet_mm.datasets.transforms import BinarizeMask
+from linknet_mm.errors import InputError
 
 
 def test_binarize_mask_0_255():
@@ -52,3 +53,24 @@ def test_binarize_mask_repr():
 def test_binarize_mask_passes_unlabelled_images():
     results = dict(img=np.zeros((4, 4, 3), np.uint8))
     assert BinarizeMask()(results) == results
+
+
+def test_binarize_mask_0_1_kept():
+    mask = np.zeros((4, 6), np.uint8)
+    mask[1:3, 1:4] = 1
+    out = BinarizeMask()(dict(gt_seg_map=mask))['gt_seg_map']
+    np.testing.assert_array_equal(out, mask)
+    # encodings are read per mask: a 0/255 mask next to it still works
+    out = BinarizeMask()(dict(gt_seg_map=mask * 255))['gt_seg_map']
+    np.testing.assert_array_equal(out, mask)
+
+
+def test_binarize_mask_mixed_encodings_refused():
+    mask = np.zeros((6, 6), np.uint8)
+    mask[1:5, 1:5] = 1  # objects stored as 1 ...
+    mask[0, :] = 255  # ... with a 255 border
+    with pytest.raises(InputError) as error:
+        BinarizeMask()(dict(gt_seg_map=mask, seg_map_path='masks/7.png'))
+    message = str(error.value)
+    assert 'masks/7.png' in message and 'values 0, 1, 255' in message
+    assert '0/255 or as 0/1' in message

@@ -1,9 +1,17 @@
 """DecodeCityscapesColors: colour half in, trainIds in seg_fields out."""
+import cv2
 import numpy as np
 import pytest
 
+from conftest import real_data
 from linknet_mm.datasets.cityscapes_labels import PALETTE
 from linknet_mm.datasets.transforms import DecodeCityscapesColors
+from linknet_mm.datasets.transforms.split_image_pair import \
+    split_into_results
+from linknet_mm.errors import InputError
+from linknet_mm.synthetic.cityscapes_pairs import (encode_jpeg,
+                                                   pair_from_label_ids,
+                                                   render_cityscapes_pair)
 
 
 def _color_half():
@@ -48,3 +56,49 @@ def test_decode_passes_images_without_a_colour_half():
     results = dict(img=np.zeros((4, 4, 3), np.uint8))
     out = DecodeCityscapesColors()(dict(results))
     assert 'gt_seg_map' not in out and out.keys() == results.keys()
+
+
+def _real_pairs():
+    """Real photos with their colour labels, as Kaggle composes them."""
+    folder = real_data('cityscapes_gtfine')
+    for ids_file in sorted(folder.glob('*_gtFine_labelIds.png')):
+        ids = cv2.imread(str(ids_file), cv2.IMREAD_UNCHANGED)
+        photo = cv2.imread(
+            str(ids_file).replace('gtFine_labelIds', 'leftImg8bit'))
+        composite = cv2.imdecode(
+            np.frombuffer(
+                encode_jpeg(pair_from_label_ids(ids, photo), 75), np.uint8),
+            cv2.IMREAD_COLOR)
+        yield ids_file.name, composite
+
+
+def _split_and_decode(composite, side, name='x.jpg'):
+    results = split_into_results(dict(img_path=name), composite, side)
+    return DecodeCityscapesColors()(results)
+
+
+def test_real_pairs_in_order_decode():
+    for name, composite in _real_pairs():
+        gt = _split_and_decode(composite, 'left', name)['gt_seg_map']
+        assert (gt < 19).mean() > 0.5, name
+
+
+def test_swapped_real_halves_are_refused_with_the_setting_to_use():
+    for name, composite in _real_pairs():
+        side = composite.shape[0]
+        swapped = np.concatenate(
+            [composite[:, side:], composite[:, :side]], axis=1)
+        with pytest.raises(InputError) as error:
+            _split_and_decode(swapped, 'left', name)
+        message = str(error.value)
+        assert name in message and "photo_side='right'" in message
+
+
+@pytest.mark.parametrize('seed', range(5))
+def test_generated_pairs_are_not_taken_for_swapped(seed):
+    composite, _ = render_cityscapes_pair(np.random.default_rng(seed),
+                                          photo_side='right')
+    gt = _split_and_decode(composite, 'right')['gt_seg_map']
+    assert (gt < 19).mean() > 0.5
+    with pytest.raises(InputError, match="photo_side='right'"):
+        _split_and_decode(composite, 'left')

@@ -43,7 +43,7 @@ def test_load_cityscapes_pair_truncated_jpeg(tmp_path, content):
 
 @pytest.mark.parametrize('data, match', [
     (b'', 'is empty'),
-    (b'not an image at all', 'cannot be decoded'),
+    (b'not an image at all', 'is truncated, corrupt or not an image'),
 ])
 def test_load_cityscapes_pair_unreadable(tmp_path, data, match):
     path = tmp_path / 'x.jpg'

@@ -8,8 +8,8 @@ from linknet_mm.datasets.transforms import SplitImagePair
 
 
 def _composite(height=4):
-    photo = np.full((height, height, 3), 10, np.uint8)
-    color = np.full((height, height, 3), 200, np.uint8)
+    photo = np.full((height, height, 3), (10, 20, 30), np.uint8)
+    color = np.full((height, height, 3), (128, 64, 128), np.uint8)  # road
     return photo, color, np.concatenate([photo, color], axis=1)
 
 
@@ -49,6 +49,18 @@ def test_split_image_pair_cityscapes_bad_composites(image, match):
         SplitImagePair()(
             dict(img=image, img_path='data/val/7.jpg', is_composite=True))
     assert 'data/val/7.jpg' in str(info.value)
+
+
+def test_grey_composite_through_the_test_loader_is_refused(tmp_path):
+    """mmcv's loader makes a grey file 3-channel; its labels are lost."""
+    path = tmp_path / 'grey.jpg'
+    grey = np.random.default_rng(0).integers(0, 256, (16, 32), np.uint8)
+    cv2.imwrite(str(path), grey)
+    results = LoadImageFromFile()(dict(img_path=str(path)))
+    assert results['img'].shape == (16, 32, 3)
+    results['is_composite'] = True
+    with pytest.raises(ValueError, match='grey.jpg: .*got a grey image'):
+        SplitImagePair()(results)
 
 
 def test_split_image_pair_cityscapes_passes_plain_photos():

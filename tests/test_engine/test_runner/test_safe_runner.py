@@ -6,7 +6,7 @@ from mmengine.testing.runner_test_case import ToyDataset, ToyModel
 from mmseg.registry import RUNNERS
 
 from linknet_mm.engine import SafeRunner
-from linknet_mm.errors import CheckpointMismatchError
+from linknet_mm.errors import CheckpointMismatchError, InputError
 
 ITERS = 2
 
@@ -65,3 +65,41 @@ def test_partial_load_takes_what_fits(tmp_path, wrong_shape):
     runner.load_checkpoint(str(wrong_shape))
     fitting = torch.load(wrong_shape)['state_dict']['linear1.bias']
     assert torch.equal(runner.model.linear1.bias, fitting)
+
+
+def test_stale_part_files_are_removed_at_start(tmp_path):
+    (tmp_path / 'iter_1.pth.part').write_bytes(b'half a checkpoint')
+    _runner(tmp_path).train()
+    assert not list(tmp_path.glob('*.part'))
+
+
+def test_num_workers_0_with_persistent_workers_just_works(tmp_path):
+    runner = _runner(tmp_path)
+    loader = runner.build_dataloader(
+        dict(
+            dataset=ToyDataset(),
+            sampler=dict(type='DefaultSampler', shuffle=False),
+            batch_size=3,
+            num_workers=0,
+            persistent_workers=True))
+    assert not loader.persistent_workers and len(next(iter(loader))) == 2
+
+
+def test_first_val_sample_is_loaded_before_training(tmp_path):
+
+    class BrokenDataset(ToyDataset):
+
+        def __getitem__(self, index):
+            raise InputError(f'val file {index} cannot be read')
+
+    runner = _runner(tmp_path)
+    runner._val_dataloader = dict(
+        dataset=BrokenDataset(),
+        sampler=dict(type='DefaultSampler', shuffle=False),
+        batch_size=3,
+        num_workers=0)
+    runner._val_evaluator = dict(type='IoUMetric')
+    runner._val_loop = dict(type='ValLoop')
+    with pytest.raises(InputError, match='val file 0'):
+        runner.train()
+    assert not list(tmp_path.glob('*.pth'))  # no iteration ran

@@ -1,0 +1,74 @@
+"""Name the image or mask file that broke a dataset's pipeline."""
+from typing import Any, Optional
+
+import cv2
+import mmengine.fileio as fileio
+import numpy as np
+
+from ..errors import ImageReadError
+
+JPEG_START, JPEG_END = b'\xff\xd8', b'\xff\xd9'
+
+
+def decode_problem(content: bytes) -> Optional[str]:
+    """Why an image file's bytes do not decode, or None if they do.
+
+    A JPEG must end with its end-of-image marker: depending on the version,
+    OpenCV decodes a truncated JPEG to an image whose missing part is grey,
+    with only a warning.
+
+    Args:
+        content (bytes): The file's content.
+
+    Returns:
+        str, optional: 'empty', 'a truncated JPEG (no end-of-image
+        marker)', 'corrupt or not an image', or None.
+    """
+    if not content:
+        return 'empty'
+    if (content.startswith(JPEG_START)
+            and not content.rstrip(b'\0').endswith(JPEG_END)):
+        return 'a truncated JPEG (no end-of-image marker)'
+    if cv2.imdecode(np.frombuffer(content, np.uint8),
+                    cv2.IMREAD_UNCHANGED) is None:
+        return 'truncated, corrupt or not an image'
+    return None
+
+
+class NamesBrokenFiles:
+    """Dataset mixin: a pipeline failure on a file that does not decode
+    names the file.
+
+    mmcv's ``LoadImageFromFile`` fails on an empty, truncated or non-image
+    file with an ``AssertionError`` or a ``cv2.error``, and mmseg's
+    ``LoadAnnotations`` (Pillow) with an ``OSError``, without naming the
+    file. When the pipeline fails, the sample's image and mask are checked
+    and a broken one is an :class:`~linknet_mm.errors.ImageReadError`
+    naming it (the original error chained); other errors pass through
+    unchanged. Put it before the mmseg dataset class in the bases.
+    """
+
+    def prepare_data(self, idx: int) -> Any:
+        """Run the pipeline on one sample, naming a file that is broken.
+
+        Args:
+            idx (int): Index of the sample.
+
+        Returns:
+            Any: What the pipeline returns.
+        """
+        try:
+            return super().prepare_data(idx)
+        except Exception as err:
+            info = self.get_data_info(idx)
+            paths = dict.fromkeys(
+                info[key] for key in ('img_path', 'seg_map_path')
+                if info.get(key))
+            problems = [(path, decode_problem(
+                fileio.get(path, backend_args=self.backend_args)))
+                        for path in paths]
+            broken = [f'{path} is {why}' for path, why in problems if why]
+            if not broken:
+                raise
+            raise ImageReadError('; '.join(broken) + ': re-download or '
+                                 'remove it') from err
