@@ -33,7 +33,7 @@ from mmengine.logging import print_log
 from linknet_mm.apis import LinkNetInferencer, ResultWriter, segment_path
 from linknet_mm.apis.writing import input_kind
 from linknet_mm.errors import LinkNetError
-from linknet_mm.utils import load_tool_config
+from linknet_mm.utils import load_tool_config, quiet_known_warnings
 
 
 def parse_args() -> argparse.Namespace:
@@ -99,6 +99,7 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     """Parse the arguments and segment the input."""
     args = parse_args()
+    quiet_known_warnings()
     source = Path(args.input)
     input_kind(source)
     # checked --cfg-options; the output folder is the work dir

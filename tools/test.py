@@ -13,7 +13,7 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 from linknet_mm.errors import ConfigError, LinkNetError
-from linknet_mm.utils import load_tool_config
+from linknet_mm.utils import load_tool_config, quiet_known_warnings
 from mmseg.registry import RUNNERS
 
 
@@ -82,6 +82,7 @@ def trigger_visualization_hook(cfg: Config,
 def main() -> None:
     """Build the runner from the config and test the checkpoint."""
     args = parse_args()
+    quiet_known_warnings()
     cfg = load_tool_config(args.config, args.cfg_options, args.work_dir,
                            args.launcher)
     if not osp.isfile(args.checkpoint):

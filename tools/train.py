@@ -16,7 +16,7 @@ from mmengine.logging import print_log
 from mmengine.runner import Runner
 
 from linknet_mm.errors import ConfigError, LinkNetError
-from linknet_mm.utils import load_tool_config
+from linknet_mm.utils import load_tool_config, quiet_known_warnings
 from mmseg.registry import RUNNERS
 
 
@@ -53,6 +53,7 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     """Build the runner from the config and train."""
     args = parse_args()
+    quiet_known_warnings()
     cfg = load_tool_config(args.config, args.cfg_options, args.work_dir,
                            args.launcher)
     if args.amp:

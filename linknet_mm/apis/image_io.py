@@ -7,6 +7,7 @@ import mmcv
 import numpy as np
 from mmengine import fileio
 
+from ..datasets.broken_files import check_8_bit
 from ..errors import ImageReadError
 
 #: Image suffixes :func:`list_images` picks up (lower case).
@@ -28,6 +29,7 @@ def read_image(path: Union[str, Path], load_cfg: dict) -> np.ndarray:
     """
     path = str(path)
     data = fileio.get(path, backend_args=load_cfg.get('backend_args'))
+    check_8_bit(data[:25], path)
     try:
         img = mmcv.imfrombytes(
             data,

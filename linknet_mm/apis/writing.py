@@ -142,8 +142,9 @@ def segment_files(inferencer: LinkNetInferencer, paths: Sequence[Path],
                 progress.update()
     done = len(paths) - len(skipped)
     seconds = time.perf_counter() - start
+    after_bar = '' if progress is None else '\n'
     print_log(
-        f'\nsegmented {done} image(s) in {seconds:.1f} s '
+        f'{after_bar}segmented {done} image(s) in {seconds:.1f} s '
         f'({done / max(seconds, 1e-9):.2f} images/s); results in '
         f'{writer.out_dir}/masks and {writer.out_dir}/overlays', 'current')
     if skipped:

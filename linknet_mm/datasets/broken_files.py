@@ -1,4 +1,5 @@
 """Name the image or mask file that broke a dataset's pipeline."""
+import os.path as osp
 from typing import Any, Optional
 
 import cv2
@@ -8,6 +9,29 @@ import numpy as np
 from ..errors import ImageReadError
 
 JPEG_START, JPEG_END = b'\xff\xd8', b'\xff\xd9'
+PNG_START = b'\x89PNG\r\n\x1a\n'
+
+
+def check_8_bit(head: bytes, filename: str) -> None:
+    """Refuse a 16-bit PNG, which the 8-bit loaders would darken.
+
+    mmcv and OpenCV load a 16-bit PNG as 8 bits by dropping the low byte:
+    MRI slices that use 12 of the 16 bits come out almost black (at most
+    15 of 255) and would be trained on or segmented without a word.
+
+    Args:
+        head (bytes): The file's first 25 bytes or more.
+        filename (str): The file, for the message.
+
+    Raises:
+        ImageReadError: For a PNG of 16 bits per channel.
+    """
+    if head.startswith(PNG_START) and len(head) > 24 and head[24] == 16:
+        raise ImageReadError(
+            f'{filename} is a 16-bit PNG; the 8-bit loaders keep only its '
+            'high byte (an almost black image when the data use 12 bits). '
+            'Convert it to 8 bits over the range its values use, e.g. '
+            'cv2.normalize(img, None, 0, 255, cv2.NORM_MINMAX, cv2.CV_8U)')
 
 
 def decode_problem(content: bytes) -> Optional[str]:
@@ -42,10 +66,12 @@ class NamesBrokenFiles:
     mmcv's ``LoadImageFromFile`` fails on an empty, truncated or non-image
     file with an ``AssertionError`` or a ``cv2.error``, and mmseg's
     ``LoadAnnotations`` (Pillow) with an ``OSError``, without naming the
-    file. When the pipeline fails, the sample's image and mask are checked
-    and a broken one is an :class:`~linknet_mm.errors.ImageReadError`
-    naming it (the original error chained); other errors pass through
-    unchanged. Put it before the mmseg dataset class in the bases.
+    file. A 16-bit PNG image is refused before loading (see
+    :func:`check_8_bit`). When the pipeline fails, the sample's image and
+    mask are checked and a broken one is an
+    :class:`~linknet_mm.errors.ImageReadError` naming it (the original
+    error chained); other errors pass through unchanged. Put it before
+    the mmseg dataset class in the bases.
     """
 
     def prepare_data(self, idx: int) -> Any:
@@ -57,10 +83,13 @@ class NamesBrokenFiles:
         Returns:
             Any: What the pipeline returns.
         """
+        info = self.get_data_info(idx)
+        if osp.isfile(info.get('img_path') or ''):
+            with open(info['img_path'], 'rb') as f:
+                check_8_bit(f.read(25), info['img_path'])
         try:
             return super().prepare_data(idx)
         except Exception as err:
-            info = self.get_data_info(idx)
             paths = dict.fromkeys(
                 info[key] for key in ('img_path', 'seg_map_path')
                 if info.get(key))

@@ -1,9 +1,10 @@
 """Small helpers below every layer: config reading, CPU description."""
 from .config import check_work_dir, load_tool_config, read_config
 from .cpu import cpu_flags, cpu_model, cpu_summary
+from .known_warnings import quiet_known_warnings
 from ..errors import ConfigError
 
 __all__ = [
     'ConfigError', 'check_work_dir', 'cpu_flags', 'cpu_model', 'cpu_summary',
-    'load_tool_config', 'read_config'
+    'load_tool_config', 'quiet_known_warnings', 'read_config'
 ]

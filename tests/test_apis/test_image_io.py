@@ -40,3 +40,10 @@ def test_list_images_recursive_sorted_by_suffix(tmp_path):
         (tmp_path / name).write_bytes(b'')
     found = [p.relative_to(tmp_path).as_posix() for p in list_images(tmp_path)]
     assert found == ['a/c.jpg', 'b.PNG', 'z.tif']
+
+
+def test_16_bit_png_is_refused_at_inference(tmp_path):
+    path = tmp_path / 'mri.png'
+    cv2.imwrite(str(path), np.full((4, 4), 4000, np.uint16))
+    with pytest.raises(ImageReadError, match='mri.png is a 16-bit PNG'):
+        read_image(path, {})

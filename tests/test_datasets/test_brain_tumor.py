@@ -348,3 +348,19 @@ def test_masks_stored_as_0_1_or_0_255_give_the_same_labels(tmp_path, scale):
         test_mode=True)
     gt = dataset[0]['data_samples'].gt_sem_seg.data[0]
     assert int(gt.sum()) == 4 and set(gt.unique().tolist()) == {0, 1}
+
+
+def test_16_bit_mri_slice_is_refused_not_darkened(tmp_path):
+    root = _write_pairs(tmp_path, ['1', '2', '3'])
+    slice_12_bit = np.linspace(0, 4095, 64, dtype=np.uint16).reshape(8, 8)
+    cv2.imwrite(str(root / 'images' / '2.png'), slice_12_bit)
+    dataset = _build(
+        data_root=str(root),
+        split_ratios=(1, 0, 0),
+        pipeline=_pipelines()[1],
+        test_mode=True)
+    index = _names(dataset).index('2')
+    with pytest.raises(ImageReadError,
+                       match=f'{root / "images" / "2.png"} is a 16-bit PNG'):
+        dataset[index]
+    dataset[(index + 1) % 3]  # the 8-bit slices load

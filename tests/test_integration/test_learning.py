@@ -6,11 +6,13 @@ divided by the ~12 classes present: mIoU ~3 %. A model that learned the
 scene layout gets the large classes (road, building, sky, vegetation,
 sidewalk) right after 200 iterations (~21 % mIoU seen), so the threshold
 of 15 % mIoU, five times chance, is far from what a broken label mapping
-gives (see the second test).
+gives: a model trained on broken labels (e.g. every pixel mapped to
+road) predicts one class everywhere, which the second test scores.
 """
 import pytest
+import torch
 from mmengine.runner import Runner
-from mmseg.registry import TRANSFORMS
+from mmseg.registry import DATASETS, METRICS
 
 from conftest import CONFIGS, load_config
 from linknet_mm.synthetic.cityscapes_pairs import \
@@ -24,15 +26,6 @@ ITERS = 200
 MIN_MIOU = 15.0
 
 
-@TRANSFORMS.register_module()
-class AllRoadForTest:
-    """A broken label mapping: every pixel becomes class 0 (road)."""
-
-    def __call__(self, results: dict) -> dict:
-        results['gt_seg_map'] = results['gt_seg_map'] * 0
-        return results
-
-
 @pytest.fixture(scope='module')
 def cityscapes_root(tmp_path_factory):
     root = tmp_path_factory.mktemp('cityscapes_pairs')
@@ -40,12 +33,9 @@ def cityscapes_root(tmp_path_factory):
     return root
 
 
-def _train(root, work_dir, break_labels=False) -> dict:
+def _train(root, work_dir) -> float:
     cfg = load_config(QUICKSTART, data_root=str(root))
     cfg.work_dir = str(work_dir)
-    pipeline = cfg.train_dataloader.dataset.pipeline
-    if break_labels:
-        pipeline.insert(2, dict(type='AllRoadForTest'))
     for loader in ('train_dataloader', 'val_dataloader'):
         cfg[loader].dataset.data_root = str(root)
         cfg[loader].num_workers = 0
@@ -64,5 +54,21 @@ def test_linknet_learns_generated_scenes(cityscapes_root, tmp_path):
     assert _train(cityscapes_root, tmp_path) >= MIN_MIOU
 
 
-def test_broken_label_mapping_does_not_pass(cityscapes_root, tmp_path):
-    assert _train(cityscapes_root, tmp_path, break_labels=True) < MIN_MIOU
+def test_one_class_everywhere_does_not_pass(cityscapes_root):
+    """What a model trained on broken labels predicts scores far below."""
+    cfg = load_config(QUICKSTART, data_root=str(cityscapes_root))
+    cfg.val_dataloader.dataset.data_root = str(cityscapes_root)
+    dataset = DATASETS.build(cfg.val_dataloader.dataset)
+    metric = METRICS.build(cfg.val_evaluator)
+    metric.dataset_meta = dataset.metainfo
+    for index in range(len(dataset)):
+        sample = dataset[index]['data_samples']
+        truth = sample.gt_sem_seg.data
+        metric.process({}, [
+            dict(
+                img_path=sample.img_path,
+                gt_sem_seg=dict(data=truth),
+                pred_sem_seg=dict(data=torch.zeros_like(truth)))
+        ])
+    miou = metric.evaluate(len(dataset))['mIoU']
+    assert 0 < miou < MIN_MIOU / 3

@@ -81,6 +81,33 @@ def test_truncated_checkpoint(checkpoint, brain_root, tmp_path):
            match='cannot be read: it is truncated')
 
 
+class _RunsCommand:
+    """Unpickling this calls os.system: a malicious checkpoint."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        import os
+        return os.system, (f'touch {self.marker}', )
+
+
+@pytest.mark.parametrize('kind', ['text', 'malicious'])
+def test_checkpoint_that_is_not_one_is_a_line(brain_root, tmp_path, kind):
+    path = tmp_path / 'ckpt.pth'
+    if kind == 'text':
+        path.write_text('weights are in the cloud\n')
+        match = 'is not a PyTorch checkpoint'
+    else:
+        torch.save(dict(state_dict={}, meta=_RunsCommand(tmp_path / 'pwn')),
+                   path)
+        match = 'refused'
+    last = _fails('test.py', TINY_BRAIN, path, '--work-dir', tmp_path,
+                  '--cfg-options', f'data_root={brain_root}', match=match)
+    assert str(path) in last and 'weights_only' not in last
+    assert not (tmp_path / 'pwn').exists()
+
+
 def test_no_partial_checkpoint_is_left_by_saving(checkpoint):
     assert not list(checkpoint.parent.glob('*.part'))
     assert torch.load(checkpoint)['meta']['iter'] == 3

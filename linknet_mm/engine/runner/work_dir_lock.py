@@ -53,7 +53,7 @@ def work_dir_lock(work_dir: str) -> Iterator[None]:
     me = f'{socket.gethostname()} {os.getpid()}'
     while True:
         try:
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
             break
         except FileExistsError:
             host, pid = _owner(path)

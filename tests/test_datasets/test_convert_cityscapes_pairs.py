@@ -1,4 +1,4 @@
-"""tools/dataset_converters/cityscapes_pairs.py: layout, labels that match
+"""convert_cityscapes_pairs and its tool: layout, labels that match
 on-the-fly decoding, atomic writes and bad input."""
 import os
 
@@ -26,6 +26,7 @@ def pairs_root(tmp_path_factory):
     return root
 
 
+@pytest.mark.slow  # runs the tool
 @pytest.mark.parametrize('nproc', [1, 2])
 def test_cityscapes_pairs_converter(monkeypatch, pairs_root, tmp_path, nproc):
     out = tmp_path / 'out'
@@ -61,6 +62,7 @@ def test_cityscapes_pairs_converter(monkeypatch, pairs_root, tmp_path, nproc):
             np.testing.assert_array_equal(label, sample['gt_seg_map'])
 
 
+@pytest.mark.slow  # runs the tool
 def test_cityscapes_pairs_converter_leaves_no_partial_files(
         monkeypatch, pairs_root, tmp_path):
     root = tmp_path / 'root'
