@@ -1,23 +1,19 @@
-"""Install linknet_mm: ``pip install --no-build-isolation -e .``.
+"""Install linknet_mm.
 
-mmcv 2.1.0 has no wheel for torch 2.13 on PyPI and builds from source
-against the installed torch; ``tools/setup_env.sh`` does it in the right
-order (see README).
+``pip install .`` (or ``-e .``) needs torch and an mmcv 2.0/2.1 first, as
+OpenMMLab projects do: ``pip install mmcv-lite==2.1.0`` (pure Python, all
+LinkNet needs) or the full ``mmcv`` (compiled ops, built from source for
+torch 2.13). ``tools/setup_env.sh`` does all of it in the right order. mmcv
+is not a requirement here because the two builds are different
+distributions of one ``mmcv`` package, and pip would put one over the
+other. The exact versions this project is tested with are in
+``requirements/``; the ranges below are what the code needs.
 """
 from pathlib import Path
 
 from setuptools import find_packages, setup
 
 HERE = Path(__file__).parent
-
-
-def read_requirements(name: str) -> list:
-    """Requirement lines of ``requirements/<name>.txt``, comments dropped."""
-    lines = (HERE / 'requirements' / f'{name}.txt').read_text().splitlines()
-    reqs = (line.split('#')[0].strip() for line in lines)
-    return [r for r in reqs if r]
-
-
 version = {}
 exec((HERE / 'linknet_mm' / 'version.py').read_text(), version)
 
@@ -30,10 +26,23 @@ setup(
     python_requires='>=3.8',
     packages=find_packages(include=['linknet_mm', 'linknet_mm.*']),
     install_requires=[
-        r for r in read_requirements('build') +
-        read_requirements('mmcv') + read_requirements('runtime')
-        if not r.startswith(('wheel', 'ninja'))
+        'torch>=2.6',  # the checkpoint allowlist (weights_only=True loads)
+        'mmsegmentation>=1.2,<1.3',
+        'mmengine>=0.10,<0.11',
+        'setuptools<81',  # mmengine resolves mmseg:: bases with it
+        'numpy',
+        'opencv-python',
+        'ftfy',  # imported by mmseg, not declared by it
+        'regex',
     ],
-    extras_require=dict(tests=read_requirements('tests')),
+    extras_require=dict(
+        lite=['mmcv-lite>=2.0.0,<2.2.0'],
+        full=['mmcv>=2.0.0,<2.2.0'],
+        onnx=['onnx', 'onnxruntime', 'onnxscript'],
+        tensorboard=['tensorboard'],
+        wandb=['wandb'],
+        analysis=['seaborn'],
+        tests=['pytest', 'onnx', 'onnxruntime', 'onnxscript'],
+    ),
     license='Apache License 2.0',
 )

@@ -2,14 +2,22 @@
 # Create or refresh the virtual environment at <repo>/.venv with the pinned
 # OpenMMLab stack and linknet_mm installed in editable mode.
 #
+# By default mmcv comes as mmcv-lite: pure Python, nothing to compile
+# (LinkNet uses none of mmcv's compiled ops; see
+# linknet_mm/mmcv_ops_stand_in.py). LINKNET_MMCV=full builds the full mmcv
+# 2.1.0 from source instead (about 10 minutes on 2 cores, once: pip caches
+# the wheel), for other mmseg heads or GPU ops. A venv that already has the
+# full build keeps it.
+#
 # Idempotent: when nothing in requirements/ or setup.py changed since the
-# last successful run it returns at once; otherwise pip re-checks the pins
-# and reuses its wheel cache (the ~11 minute mmcv build happens once).
+# last successful run it returns at once.
 #
 # Environment:
 #   PYTHON         interpreter that creates the venv (default: python3)
 #   LINKNET_VENV   where the venv lives (default: <repo>/.venv)
-#   MAX_JOBS       parallel compile jobs for the mmcv build (default: nproc)
+#   LINKNET_MMCV   lite (default) or full
+#   MAX_JOBS       parallel compile jobs for the full mmcv build (default:
+#                  nproc)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -17,7 +25,22 @@ venv=${LINKNET_VENV:-$root/.venv}
 python=${PYTHON:-python3}
 stamp=$venv/.linknet_mm-setup
 
-fingerprint=$(cat "$root"/requirements/*.txt "$root/setup.py" | sha256sum)
+has_full_mmcv() {
+    [[ -x $venv/bin/python ]] && "$venv/bin/python" -c \
+        'import importlib.util as u; assert u.find_spec("mmcv._ext")' \
+        2>/dev/null
+}
+mmcv=${LINKNET_MMCV:-}
+if [[ -z $mmcv ]]; then
+    if has_full_mmcv; then mmcv=full; else mmcv=lite; fi
+fi
+if [[ $mmcv != lite && $mmcv != full ]]; then
+    echo "[setup] LINKNET_MMCV must be lite or full, got '$mmcv'" >&2
+    exit 2
+fi
+
+fingerprint=$( (cat "$root"/requirements/*.txt "$root/setup.py"; \
+    echo "mmcv=$mmcv") | sha256sum)
 if [[ -f $stamp && $(cat "$stamp") == "$fingerprint" ]] \
     && "$venv/bin/python" -c 'import linknet_mm' 2>/dev/null; then
     exit 0
@@ -29,20 +52,28 @@ if [[ ! -x $venv/bin/python ]]; then
 fi
 pip=("$venv/bin/python" -m pip --disable-pip-version-check)
 
-echo "[setup] build prerequisites (torch first: mmcv compiles against it)"
+echo "[setup] torch and build prerequisites"
 "${pip[@]}" install -r "$root/requirements/build.txt"
 
-echo "[setup] mmcv with compiled ops (first time: ~11 min on 2 cores;" \
-     "later runs reuse pip's wheel cache)"
-MAX_JOBS=${MAX_JOBS:-$(nproc)} \
-    "${pip[@]}" install --no-build-isolation -r "$root/requirements/mmcv.txt"
+if [[ $mmcv == full ]]; then
+    echo "[setup] mmcv with compiled ops (first time: ~11 min on 2 cores;" \
+         "later runs reuse pip's wheel cache)"
+    "${pip[@]}" uninstall -y -q mmcv-lite 2>/dev/null || true
+    MAX_JOBS=${MAX_JOBS:-$(nproc)} "${pip[@]}" install \
+        --no-build-isolation -r "$root/requirements/mmcv.txt"
+else
+    echo "[setup] mmcv-lite (nothing to compile; LINKNET_MMCV=full for" \
+         "the compiled ops)"
+    if has_full_mmcv; then "${pip[@]}" uninstall -y -q mmcv; fi
+    "${pip[@]}" install -r "$root/requirements/mmcv-lite.txt"
+fi
 
 echo "[setup] runtime and test requirements, linknet_mm (editable)"
 "${pip[@]}" install -r "$root/requirements/runtime.txt" \
     -r "$root/requirements/tests.txt"
 "${pip[@]}" install --no-build-isolation --no-deps -e "$root"
 
-"$venv/bin/python" -c 'import linknet_mm, mmseg, mmcv.ops' \
+"$venv/bin/python" -c 'import linknet_mm, mmseg.models, mmcv.ops' \
     || { echo "[setup] the environment at $venv does not import" >&2; exit 1; }
 echo "$fingerprint" > "$stamp"
-echo "[setup] ready: $venv"
+echo "[setup] ready: $venv (mmcv: $mmcv)"

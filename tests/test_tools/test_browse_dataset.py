@@ -1,27 +1,19 @@
-"""mmseg's stock browse_dataset.py shows our decoded labels."""
-import subprocess
-import sys
-from pathlib import Path
-
+"""mmseg's stock browse_dataset.py shows our decoded labels (run through
+tools/misc/mmseg_tool.py, which imports linknet_mm first: on mmcv-lite the
+stock tool alone fails on mmseg.utils' import of mmcv.ops)."""
 import cv2
-import mmseg
 import pytest
 
-from conftest import CONFIGS, REPO, real_data
+from conftest import CONFIGS, real_data, run_tool
 from linknet_mm.synthetic.cityscapes_pairs import \
     make_cityscapes_pairs
 
-BROWSE = Path(mmseg.__file__).parent / '.mim' / 'tools' / 'analysis_tools' \
-    / 'browse_dataset.py'
-
 
 def _browse(config, data_root, out_dir, *options):
-    proc = subprocess.run(
-        [sys.executable, str(BROWSE), str(CONFIGS / config), '--output-dir',
-         str(out_dir), '--not-show', '--cfg-options',
-         f'train_dataloader.dataset.data_root={data_root}', *options],
-        cwd=REPO, capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    run_tool('misc/mmseg_tool.py', 'analysis_tools/browse_dataset.py',
+             CONFIGS / config, '--output-dir', out_dir, '--not-show',
+             '--cfg-options',
+             f'train_dataloader.dataset.data_root={data_root}', *options)
     return sorted(out_dir.iterdir())
 
 
