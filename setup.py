@@ -9,11 +9,38 @@ distributions of one ``mmcv`` package, and pip would put one over the
 other. The exact versions this project is tested with are in
 ``requirements/``; the ranges below are what the code needs.
 """
+import shutil
+import sys
 from pathlib import Path
 
 from setuptools import find_packages, setup
 
 HERE = Path(__file__).parent
+
+
+def ship_configs() -> None:
+    """Put ``configs/`` under ``linknet_mm/.mim/``, as mmseg's setup does.
+
+    A link for an editable install, a copy for a wheel, so that an
+    installed linknet_mm finds its own configs by name
+    (``linknet_mm.utils.config.find_config``).
+    """
+    source = HERE / 'configs'
+    if not source.is_dir():  # an sdist that already holds the copy
+        return
+    target = HERE / 'linknet_mm' / '.mim' / 'configs'
+    target.parent.mkdir(exist_ok=True)
+    if target.is_symlink() or target.is_file():
+        target.unlink()
+    elif target.is_dir():
+        shutil.rmtree(target)
+    if {'develop', 'editable_wheel'} & set(sys.argv):
+        target.symlink_to(Path('..', '..', 'configs'))
+    else:
+        shutil.copytree(source, target)
+
+
+ship_configs()
 version = {}
 exec((HERE / 'linknet_mm' / 'version.py').read_text(), version)
 
@@ -25,6 +52,10 @@ setup(
     long_description_content_type='text/markdown',
     python_requires='>=3.8',
     packages=find_packages(include=['linknet_mm', 'linknet_mm.*']),
+    package_data=dict(linknet_mm=[
+        f'.mim/configs/{pattern}' for pattern in ('*.py', '*/*.py', '*/*.md',
+                                                  '*/*.yaml', '*/*/*.py')
+    ]),
     install_requires=[
         'torch>=2.6',  # the checkpoint allowlist (weights_only=True loads)
         'mmsegmentation>=1.2,<1.3',

@@ -4,10 +4,11 @@ import torch
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
 from mmengine.structures import PixelData
-from mmseg.registry import MODELS
+from mmseg.registry import DATASETS, METRICS, MODELS
 from mmseg.structures import SegDataSample
 
 from conftest import CONFIGS, load_config
+from linknet_mm.synthetic import make_brain_tumor
 
 LEAVES = sorted(
     p for p in CONFIGS.rglob('*.py') if '_base_' not in p.parts)
@@ -68,3 +69,23 @@ def test_brain_tumor_dice_loss_scores_the_tumour():
     # a model that misses the tumour is far from the optimum, not ~0.02
     assert dice(background_only, target) > 0.9
     assert dice(found, target) < 0.01
+
+
+def test_readme_binary_dataset_example_builds(tmp_path):
+    """The README's "Your own dataset" config, as written there."""
+    readme = (CONFIGS.parent / 'README.md').read_text()
+    start = readme.index('# configs/my_binary.py\n')
+    code = readme[start:readme.index('```', start)]
+    code = code.replace("'./linknet/", f"'{CONFIGS}/linknet/")
+    root = tmp_path / 'my_set'
+    make_brain_tumor(str(root), 10, seed=0, size=64)
+    code = code.replace("'data/my_set'", f"'{root}'")
+    path = tmp_path / 'my_binary.py'
+    path.write_text(code)
+    cfg = Config.fromfile(str(path))
+    dataset = DATASETS.build(cfg.val_dataloader.dataset)
+    assert dataset.metainfo['classes'] == ('background', 'crack')
+    metric = METRICS.build(cfg.val_evaluator)
+    metric.dataset_meta = dataset.metainfo  # 'crack' is known
+    assert metric.per_image_classes == ['crack']
+    assert dataset[0]['data_samples'].gt_sem_seg.data.max() == 1

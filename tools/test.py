@@ -27,7 +27,10 @@ def parse_args() -> argparse.Namespace:
         '--work-dir',
         help='directory for logs and the metrics as JSON')
     parser.add_argument(
-        '--out', help='directory to save predictions for offline evaluation')
+        '--out',
+        help='directory to save predictions for offline evaluation (the '
+        'tables: per_class.json, confusion_matrix.*, per_image_dice.json '
+        'go to the work dir)')
     parser.add_argument(
         '--show', action='store_true', help='show prediction results')
     parser.add_argument(
@@ -97,6 +100,9 @@ def main() -> None:
     if args.out is not None:
         cfg.test_evaluator['output_dir'] = args.out
         cfg.test_evaluator['keep_results'] = True
+        # tables beside the logs: --out holds only predictions, which
+        # mmseg's stock confusion_matrix.py reads as images
+        cfg.test_evaluator['tables_dir'] = cfg.work_dir
     if 'runner_type' in cfg:
         runner = RUNNERS.build(cfg)
     else:

@@ -109,8 +109,13 @@ class BrainTumorDataset(NamesBrokenFiles, BaseSegDataset):
 
     Images and masks are paired by name. The set has no official split:
     ``split`` picks a deterministic part (see :func:`split_names`), or
-    ``split_file`` lists the stems to use. Masks stay 0/255 on disk; put
-    ``BinarizeMask`` after ``LoadAnnotations`` to get class ids 0/1.
+    ``split_file`` lists the stems to use. Masks stay 0/255 (or 0/1) on
+    disk; put ``BinarizeMask`` after ``LoadAnnotations`` to get class ids
+    0/1.
+
+    Any binary set in this layout works: ``metainfo=dict(classes=(
+    'background', 'crack'), palette=...)`` with two classes renames them
+    (mask 0 is the first, 1 the second) instead of mmseg's subset mapping.
 
     Args:
         split (str): ``'train'``, ``'val'`` or ``'test'``. Ignored when
@@ -132,6 +137,22 @@ class BrainTumorDataset(NamesBrokenFiles, BaseSegDataset):
     """
     METAINFO = dict(
         classes=('background', 'tumor'), palette=[[0, 0, 0], [255, 0, 0]])
+
+    @classmethod
+    def get_label_map(cls,
+                      new_classes: Optional[Sequence[str]] = None
+                      ) -> Optional[dict]:
+        """No mapping for two classes (a rename); else mmseg's subsets.
+
+        Args:
+            new_classes (Sequence[str], optional): Classes of ``metainfo``.
+
+        Returns:
+            dict, optional: Old id -> new id, None to keep the ids.
+        """
+        if new_classes is not None and len(new_classes) == 2:
+            return None
+        return super().get_label_map(new_classes)
 
     def __init__(self,
                  split: str = 'train',

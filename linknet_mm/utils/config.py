@@ -18,20 +18,46 @@ RUNTIME_KEYS = frozenset({
 DATALOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 
 
-def read_config(path: str) -> Config:
-    """Read a config file; a missing one is a :class:`ConfigError`.
+#: Where an installed linknet_mm keeps its configs (as mmseg's ``.mim``).
+PACKAGED_CONFIGS = Path(__file__).resolve().parents[1] / '.mim' / 'configs'
+
+
+def find_config(path: str) -> Path:
+    """A config file, or the config of that name shipped with linknet_mm.
+
+    ``configs/linknet_cityscapes.py`` as a path; a path that is not a file
+    is looked up in the installed package's configs, with or without its
+    ``configs/`` prefix (``linknet_cityscapes.py``,
+    ``linknet/linknet_r18_1xb8-3k_brain-tumor-256x256.py``).
 
     Args:
-        path (str): Config file.
+        path (str): Config file or name.
+
+    Returns:
+        Path: The file.
+    """
+    if Path(path).is_file():
+        return Path(path)
+    name = str(path)
+    name = name[len('configs/'):] if name.startswith('configs/') else name
+    shipped = PACKAGED_CONFIGS / name
+    if shipped.is_file():
+        return shipped
+    raise ConfigError(f'config file {str(path)!r} not found; configs live '
+                      'in configs/ (e.g. configs/linknet_cityscapes.py) and '
+                      f'ship with linknet_mm ({PACKAGED_CONFIGS})')
+
+
+def read_config(path: str) -> Config:
+    """Read a config file or a shipped config by name (:func:`find_config`).
+
+    Args:
+        path (str): Config file or name.
 
     Returns:
         Config: The config.
     """
-    if not Path(path).is_file():
-        raise ConfigError(f'config file {str(path)!r} not found; configs '
-                          'live in configs/, e.g. '
-                          'configs/linknet_cityscapes.py')
-    return Config.fromfile(str(path))
+    return Config.fromfile(str(find_config(path)))
 
 
 def load_tool_config(path: str,

@@ -364,3 +364,19 @@ def test_16_bit_mri_slice_is_refused_not_darkened(tmp_path):
                        match=f'{root / "images" / "2.png"} is a 16-bit PNG'):
         dataset[index]
     dataset[(index + 1) % 3]  # the 8-bit slices load
+
+
+def test_two_classes_of_metainfo_rename_a_binary_set(tmp_path):
+    root = _write_pairs(tmp_path, ['1', '2', '3'])
+    dataset = _build(
+        data_root=str(root),
+        split_ratios=(1, 0, 0),
+        metainfo=dict(
+            classes=('background', 'crack'),
+            palette=[[0, 0, 0], [0, 255, 0]]),
+        pipeline=_pipelines()[1],
+        test_mode=True)
+    assert dataset.metainfo['classes'] == ('background', 'crack')
+    assert dataset.metainfo['palette'][1] == [0, 255, 0]
+    gt = dataset[0]['data_samples'].gt_sem_seg.data
+    assert int(gt.sum()) == 4  # the 2x2 object is class 1, as on disk

@@ -170,20 +170,23 @@ def test_show_dir_and_out_write_pictures_and_tables(trained, brain_root,
     assert len(overlays) == 4  # every test image
     # image | ground truth | prediction, each 128 wide
     assert cv2.imread(str(overlays[0])).shape == (128, 3 * 128, 3)
-    per_class = json.loads((tmp_path / 'preds' / 'per_class.json').read_text())
+    per_class = json.loads((tmp_path / 'per_class.json').read_text())
     assert set(per_class) == {'background', 'tumor'}
     assert set(per_class['tumor']) == {'IoU', 'Acc', 'Dice'}
     confusion = json.loads(
-        (tmp_path / 'preds' / 'confusion_matrix.json').read_text())
+        (tmp_path / 'confusion_matrix.json').read_text())
     # every labelled pixel of the 4 test masks (128x128) counted once
     assert sum(map(sum, confusion['counts'])) == 4 * 128 * 128
-    assert (tmp_path / 'preds' / 'confusion_matrix.png').stat().st_size > 0
+    assert (tmp_path / 'confusion_matrix.png').stat().st_size > 0
+    # --out holds the predictions only (mmseg's confusion_matrix.py reads
+    # every file there as an image)
+    assert len(list((tmp_path / 'preds').iterdir())) == 4
     assert len(list((tmp_path / 'preds').glob('[0-9]*.png'))) == 4
     rows = json.loads(
-        (tmp_path / 'preds' / 'per_image_dice.json').read_text())
+        (tmp_path / 'per_image_dice.json').read_text())
     assert len(rows) == 4 and all('tumor' in r['Dice'] for r in rows)
     report = run_tool('analysis_tools/per_image_report.py',
-                      tmp_path / 'preds' / 'per_image_dice.json',
+                      tmp_path / 'per_image_dice.json',
                       '--vis-dir', tmp_path / 'show', '--worst', 2,
                       '--sample', 3, '--width', 300, '--out-dir',
                       tmp_path / 'report').stdout

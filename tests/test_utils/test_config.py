@@ -14,13 +14,13 @@ def test_data_root_moves_every_dataloader():
         assert cfg[loader].dataset.data_root == '/elsewhere'
 
 
-def test_existing_and_new_leaf_keys_are_merged():
+def test_existing_and_new_leaf_keys_are_merged(tmp_path):
     cfg = load_tool_config(
         CITYSCAPES, {
             'model.backbone.depth': 34,
             'model.backbone.frozen_stages': 1,
             'train_dataloader.dataset.pipeline.2.ratio_range': (1.0, 1.0),
-            'work_dir': 'somewhere'
+            'work_dir': str(tmp_path / 'somewhere')
         })
     assert cfg.model.backbone.depth == 34
     assert cfg.model.backbone.frozen_stages == 1

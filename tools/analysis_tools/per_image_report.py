@@ -1,7 +1,8 @@
 """Failure analysis of a test run: per-image Dice by size, worst images.
 
-Reads ``per_image_dice.json`` (``tools/test.py CONFIG CKPT --out DIR``
-with a ``test_evaluator`` that has ``per_image_classes``), prints the
+Reads ``per_image_dice.json`` (written to the work dir by ``tools/test.py
+CONFIG CKPT --out DIR`` with a ``test_evaluator`` that has
+``per_image_classes``), prints the
 per-image Dice by the class's area and the worst images, and, with
 ``--vis-dir`` (the ``--show-dir`` of the same test run), writes two
 figures: the worst images and a sample spread evenly over the ranking.
@@ -9,10 +10,11 @@ figures: the worst images and a sample spread evenly over the ranking.
 Example::
 
     python tools/test.py configs/linknet_brain_tumor.py CKPT \\
-        --out work_dirs/brain_test --show-dir vis
+        --work-dir work_dirs/brain_test --out work_dirs/brain_test/preds \\
+        --show-dir vis
     python tools/analysis_tools/per_image_report.py \\
         work_dirs/brain_test/per_image_dice.json \\
-        --vis-dir work_dirs/linknet_brain_tumor --out-dir report
+        --vis-dir work_dirs/brain_test/vis --out-dir report
 """
 import argparse
 import os

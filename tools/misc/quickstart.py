@@ -59,7 +59,7 @@ def main() -> None:
         str(work / 'predictions'), '--cfg-options', f'data_root={data}')
 
     per_class = json.loads(
-        (work / 'predictions' / 'per_class.json').read_text())
+        (work / 'test' / 'per_class.json').read_text())
     table = PrettyTable(['class', 'IoU %', 'Acc %'])
     for name, row in per_class.items():
         table.add_row([name, row['IoU'], row['Acc']])
@@ -67,8 +67,8 @@ def main() -> None:
     print(table)
     print(f'overlays (image | ground truth | prediction): '
           f'{work / "overlays" / "vis_data" / "vis_image"}')
-    print(f'predicted trainId maps and confusion_matrix.png: '
-          f'{work / "predictions"}')
+    print(f'predicted trainId maps: {work / "predictions"}; '
+          f'confusion_matrix.png: {work / "test"}')
     if curves:
         print(f'training curves: {curves[-1]}')
 

@@ -1,6 +1,7 @@
 """IoU metric that also reports every class and the confusion matrix."""
 import copy
 import json
+import os
 import os.path as osp
 from typing import Dict, Optional, Sequence
 
@@ -25,7 +26,10 @@ class ClassWiseIoUMetric(IoUMetric):
     ``output_dir`` (``tools/test.py --out DIR``), the predictions are saved
     as by :class:`IoUMetric`, and ``per_class.json``,
     ``confusion_matrix.json`` and ``confusion_matrix.png`` (rows: ground
-    truth, columns: prediction, normalised per row) are written beside them.
+    truth, columns: prediction, normalised per row) are written to
+    ``tables_dir`` (``tools/test.py`` sets the work dir), so that
+    ``output_dir`` holds only predictions, as mmseg's stock
+    ``confusion_matrix.py`` expects.
 
     With ``per_image_classes``, the per-image Dice of those classes is added
     (see :mod:`.per_image_dice` for the rule on empty images):
@@ -33,7 +37,8 @@ class ClassWiseIoUMetric(IoUMetric):
     ``per_image_Dice_median.<class>``, ``per_image_Dice_p10.<class>`` (10th
     percentile) and, with ``area_bins``, ``per_image_Dice.<class>@<bin>``
     and ``per_image_count.<class>@<bin>`` by the class's ground-truth area.
-    With ``output_dir`` each image's scores go to ``per_image_dice.json``.
+    With ``output_dir`` each image's scores go to ``per_image_dice.json``
+    in ``tables_dir``.
 
     Args:
         per_image_classes (Sequence[str], optional): Classes to score per
@@ -41,14 +46,18 @@ class ClassWiseIoUMetric(IoUMetric):
         area_bins (Sequence[float]): Increasing edges, in percent of an
             image's labelled pixels, of the size bins, e.g. ``(1, 2)`` for
             <1 %, 1-2 % and >=2 %. Defaults to () (no bins).
+        tables_dir (str, optional): Folder of the tables; None puts them
+            in ``output_dir``. Defaults to None.
         **kwargs: Arguments of :class:`IoUMetric`.
     """
 
     def __init__(self,
                  per_image_classes: Optional[Sequence[str]] = None,
                  area_bins: Sequence[float] = (),
+                 tables_dir: Optional[str] = None,
                  **kwargs) -> None:
         super().__init__(**kwargs)
+        self.tables_dir = tables_dir
         if list(area_bins) != sorted(set(area_bins)):
             raise ValueError('area_bins must be strictly increasing, got '
                              f'{area_bins!r}')
@@ -188,6 +197,12 @@ class ClassWiseIoUMetric(IoUMetric):
                     round(value, 2) if kind == 'mean' else value)
         return entries
 
+    def _tables_dir(self) -> str:
+        """The folder of the tables, created if needed."""
+        folder = self.tables_dir or self.output_dir
+        os.makedirs(folder, exist_ok=True)
+        return folder
+
     def _write_per_image(self, per_image: dict,
                          img_paths: Sequence[str]) -> None:
         """Write each image's Dice and ground-truth area per class.
@@ -204,7 +219,7 @@ class ClassWiseIoUMetric(IoUMetric):
                              for c, v in per_image.items()})
             for k, path in enumerate(img_paths)
         ]
-        path = osp.join(self.output_dir, 'per_image_dice.json')
+        path = osp.join(self._tables_dir(), 'per_image_dice.json')
         with open(path, 'w') as f:
             json.dump(rows, f, indent=1)
         print_log(f'per-image Dice written to {path}', logger='current')
@@ -218,9 +233,10 @@ class ClassWiseIoUMetric(IoUMetric):
             confusion (np.ndarray): Pixel counts, rows ground truth.
             classes (Sequence[str]): Class names.
         """
-        with open(osp.join(self.output_dir, 'per_class.json'), 'w') as f:
+        folder = self._tables_dir()
+        with open(osp.join(folder, 'per_class.json'), 'w') as f:
             json.dump(table, f, indent=2)
-        with open(osp.join(self.output_dir, 'confusion_matrix.json'),
+        with open(osp.join(folder, 'confusion_matrix.json'),
                   'w') as f:
             json.dump(
                 dict(classes=list(classes), counts=confusion.tolist()), f)
@@ -238,6 +254,6 @@ class ClassWiseIoUMetric(IoUMetric):
         ax.set_title('confusion matrix (% of each ground-truth class)')
         fig.colorbar(image, ax=ax, fraction=0.046)
         fig.tight_layout()
-        path = osp.join(self.output_dir, 'confusion_matrix.png')
+        path = osp.join(folder, 'confusion_matrix.png')
         fig.savefig(path, dpi=100)
         print_log(f'confusion matrix written to {path}', logger='current')
