@@ -166,6 +166,10 @@ def test_show_dir_and_out_write_pictures_and_tables(trained, brain_root,
              tmp_path, '--show-dir', 'show', '--out',
              tmp_path / 'preds', '--cfg-options', f'data_root={brain_root}')
     assert not (REPO / 'show').exists()
+    metrics_json, = tmp_path.glob('2*/2*.json')
+    metrics = json.loads(metrics_json.read_text())
+    counts = [v for k, v in metrics.items() if k.startswith('per_image_count')]
+    assert len(counts) == 3 and sum(counts) == 4  # every test image, binned
     overlays = sorted((tmp_path / 'show').rglob('*.png'))
     assert len(overlays) == 4  # every test image
     # image | ground truth | prediction, each 128 wide

@@ -193,8 +193,10 @@ class ClassWiseIoUMetric(IoUMetric):
                 kind, bin_name = stat.split('@')
                 prefix = 'per_image_Dice' if kind == 'mean' else (
                     'per_image_count')
+                # counts as float: mmengine's log processor turns an int
+                # into a numpy integer, which its JSON writer drops
                 entries[f'{prefix}.{name}@{bin_name}'] = (
-                    round(value, 2) if kind == 'mean' else value)
+                    round(value, 2) if kind == 'mean' else float(value))
         return entries
 
     def _tables_dir(self) -> str:
