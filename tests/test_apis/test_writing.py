@@ -1,20 +1,16 @@
 """Writing masks, overlays and annotated videos from an inferencer."""
 import cv2
-import numpy as np
 import pytest
 
 from conftest import TINY
+from inference_inputs import (check_clip_results, check_folder_results,
+                              write_clip, write_photo_folder)
 from linknet_mm.apis import (LinkNetInferencer, ResultWriter, segment_path,
                              segment_video)
 from linknet_mm.apis.writing import check_unique_names, input_kind
 from linknet_mm.datasets import CityscapesPairsDataset
 from linknet_mm.errors import InputError
 
-SIZES = {
-    'a.png': (67, 93),
-    'sub/b.jpg': (120, 160),
-    'sub/deeper/c.png': (40, 40)
-}
 PALETTE = CityscapesPairsDataset.METAINFO['palette']
 
 
@@ -25,14 +21,7 @@ def inferencer(tiny_checkpoint):
 
 @pytest.fixture
 def folder(tmp_path):
-    rng = np.random.default_rng(0)
-    root = tmp_path / 'photos'
-    for name, (h, w) in SIZES.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        cv2.imwrite(
-            str(root / name), rng.integers(0, 256, (h, w, 3), np.uint8))
-    (root / 'sub' / 'broken.png').write_bytes(b'not an image')
-    return root
+    return write_photo_folder(tmp_path / 'photos')
 
 
 def test_folder_keeps_its_layout_and_skips_unreadable(inferencer, folder,
@@ -40,16 +29,7 @@ def test_folder_keeps_its_layout_and_skips_unreadable(inferencer, folder,
     writer = ResultWriter(tmp_path / 'out', PALETTE, False, 0.5)
     skipped = segment_path(inferencer, folder, writer, batch_size=2)
     assert skipped == [folder / 'sub' / 'broken.png']
-    for name, hw in SIZES.items():
-        stem = name.rsplit('.', 1)[0]
-        mask = cv2.imread(
-            str(tmp_path / 'out' / 'masks' / f'{stem}.png'),
-            cv2.IMREAD_UNCHANGED)
-        assert mask.shape == hw and mask.dtype == np.uint8
-        assert mask.max() < 19
-        painted = cv2.imread(
-            str(tmp_path / 'out' / 'overlays' / f'{stem}.png'))
-        assert painted.shape == hw + (3, )
+    check_folder_results(tmp_path / 'out')
 
 
 def test_colour_masks_use_the_palette(inferencer, folder, tmp_path):
@@ -64,21 +44,11 @@ def test_colour_masks_use_the_palette(inferencer, folder, tmp_path):
 
 
 def test_video_frames_masks_and_summary(inferencer, tmp_path):
-    video = tmp_path / 'clip.mp4'
-    writer = cv2.VideoWriter(
-        str(video), cv2.VideoWriter_fourcc(*'mp4v'), 10, (96, 64))
-    rng = np.random.default_rng(0)
-    for _ in range(4):
-        writer.write(rng.integers(0, 256, (64, 96, 3), np.uint8))
-    writer.release()
+    video = write_clip(tmp_path / 'clip.mp4')
     out = tmp_path / 'out'
     line = segment_video(inferencer, video,
                          ResultWriter(out, PALETTE, False, 0.5))
-    capture = cv2.VideoCapture(str(out / 'clip.mp4'))
-    assert int(capture.get(cv2.CAP_PROP_FRAME_COUNT)) == 4
-    ok, frame = capture.read()
-    assert ok and frame.shape == (64, 96, 3)
-    assert len(list((out / 'masks' / 'clip').glob('*.png'))) == 4
+    check_clip_results(out)
     assert line.startswith(f'segmented 4 frame(s) of {video} in ')
     assert 'FPS' in line and 'ms per frame' in line
 

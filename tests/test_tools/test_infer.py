@@ -3,13 +3,9 @@ import cv2
 import numpy as np
 import pytest
 
+from inference_inputs import (check_clip_results, check_folder_results,
+                              write_clip, write_photo_folder)
 from tiny_model import foreign_onnx, run_tiny, tiny_files
-
-SIZES = {
-    'a.png': (67, 93),
-    'sub/b.jpg': (120, 160),
-    'sub/deeper/c.png': (40, 40)
-}
 
 
 @pytest.fixture(scope='module')
@@ -19,14 +15,7 @@ def tiny(tmp_path_factory):
 
 @pytest.fixture
 def folder(tmp_path):
-    rng = np.random.default_rng(0)
-    root = tmp_path / 'photos'
-    for name, (h, w) in SIZES.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        cv2.imwrite(
-            str(root / name), rng.integers(0, 256, (h, w, 3), np.uint8))
-    (root / 'sub' / 'broken.png').write_bytes(b'not an image')
-    return root
+    return write_photo_folder(tmp_path / 'photos')
 
 
 def test_folder_masks_overlays_and_unreadable_images(tiny, folder, tmp_path):
@@ -36,33 +25,15 @@ def test_folder_masks_overlays_and_unreadable_images(tiny, folder, tmp_path):
     log = proc.stdout + proc.stderr
     assert 'broken.png' in log and '1 unreadable image(s) skipped' in log
     assert 'segmented 3 image(s)' in log
-    for name, hw in SIZES.items():
-        stem = name.rsplit('.', 1)[0]
-        mask = cv2.imread(
-            str(out / 'masks' / f'{stem}.png'), cv2.IMREAD_UNCHANGED)
-        assert mask.shape == hw and mask.dtype == np.uint8
-        assert mask.max() < 19
-        painted = cv2.imread(str(out / 'overlays' / f'{stem}.png'))
-        assert painted.shape == hw + (3, )
+    check_folder_results(out)
 
 
 def test_video_with_onnxruntime(tiny, tmp_path):
-    video = tmp_path / 'clip.mp4'
-    writer = cv2.VideoWriter(
-        str(video), cv2.VideoWriter_fourcc(*'mp4v'), 10, (96, 64))
-    rng = np.random.default_rng(0)
-    for _ in range(4):
-        writer.write(rng.integers(0, 256, (64, 96, 3), np.uint8))
-    writer.release()
+    video = write_clip(tmp_path / 'clip.mp4')
     out = tmp_path / 'out'
     run_tiny('infer.py', tiny.config, '-', video, '--out-dir', out,
              '--backend', 'onnxruntime', '--onnx', tiny.onnx)
-    capture = cv2.VideoCapture(str(out / 'clip.mp4'))
-    assert capture.isOpened()
-    assert int(capture.get(cv2.CAP_PROP_FRAME_COUNT)) == 4
-    ok, frame = capture.read()
-    assert ok and frame.shape == (64, 96, 3)
-    assert len(list((out / 'masks' / 'clip').glob('*.png'))) == 4
+    check_clip_results(out)
 
 
 @pytest.mark.parametrize('kind', ['video', 'checkpoint', 'onnx'])
