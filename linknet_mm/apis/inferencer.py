@@ -1,9 +1,12 @@
 """mmseg's inferencer, with strict weights and the ONNX Runtime backend."""
+import hashlib
+import inspect
 from pathlib import Path
 from typing import Any, Iterator, List, Optional, Sequence, Union
 
 from mmengine.config import Config
 from mmseg.apis import MMSegInferencer
+from mmseg.registry import VISUALIZERS
 from mmseg.structures import SegDataSample
 
 from ..errors import ConfigError
@@ -32,7 +35,11 @@ class LinkNetInferencer(MMSegInferencer):
     - an image file that cannot be read is an
       :class:`~linknet_mm.errors.ImageReadError` naming it; grey arrays are
       repeated to 3 channels when the loader reads colour;
-    - a batch may mix image sizes (images of one size run together).
+    - a batch may mix image sizes (images of one size run together);
+    - inferencers of one visualizer setting share one visualizer (mmengine
+      keeps every visualizer built, figure included, for the life of the
+      process, so :func:`~linknet_mm.apis.predict` in a loop would pile
+      them up).
 
     Args:
         model (str | Path | Config | nn.Module): Config file or object, a
@@ -109,6 +116,26 @@ class LinkNetInferencer(MMSegInferencer):
                 'LoadImageFromFile')
         self.load_cfg = dict(pipeline[0])
         return super()._init_pipeline(cfg)
+
+    def _init_visualizer(self, cfg: Config) -> Any:
+        """The config's visualizer, built once per setting and process.
+
+        Args:
+            cfg (Config): The config.
+
+        Returns:
+            Visualizer, optional: The shared visualizer; None without one.
+        """
+        if 'visualizer' not in cfg:
+            return None
+        settings = {k: v for k, v in cfg.visualizer.items() if k != 'name'}
+        kind = settings['type']
+        kind = kind if inspect.isclass(kind) else VISUALIZERS.get(kind)
+        digest = hashlib.sha256(repr(sorted(settings.items())).encode())
+        name = f'linknet_inferencer_{digest.hexdigest()[:12]}'
+        if kind.check_instance_created(name):
+            return kind.get_instance(name)
+        return VISUALIZERS.build(dict(settings, name=name))
 
     def load(self, image: Union[ImageInput, dict]) -> dict:
         """An input as the pipeline's ``InferencerLoader`` takes it.

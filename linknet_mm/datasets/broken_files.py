@@ -1,6 +1,6 @@
 """Name the image or mask file that broke a dataset's pipeline."""
 import os.path as osp
-from typing import Any, Optional
+from typing import Any, Optional, Tuple
 
 import cv2
 import mmengine.fileio as fileio
@@ -34,8 +34,8 @@ def check_8_bit(head: bytes, filename: str) -> None:
             'cv2.normalize(img, None, 0, 255, cv2.NORM_MINMAX, cv2.CV_8U)')
 
 
-def decode_problem(content: bytes) -> Optional[str]:
-    """Why an image file's bytes do not decode, or None if they do.
+def decode_image(content: bytes) -> Tuple[Optional[np.ndarray], str]:
+    """Decode an image file's bytes as stored, or say why they do not.
 
     A JPEG must end with its end-of-image marker: depending on the version,
     OpenCV decodes a truncated JPEG to an image whose missing part is grey,
@@ -45,18 +45,33 @@ def decode_problem(content: bytes) -> Optional[str]:
         content (bytes): The file's content.
 
     Returns:
-        str, optional: 'empty', 'a truncated JPEG (no end-of-image
-        marker)', 'corrupt or not an image', or None.
+        tuple[np.ndarray | None, str]: The image (no channel conversion)
+        and '', or None and 'empty', 'a truncated JPEG (no end-of-image
+        marker)' or 'truncated, corrupt or not an image'.
     """
     if not content:
-        return 'empty'
+        return None, 'empty'
     if (content.startswith(JPEG_START)
             and not content.rstrip(b'\0').endswith(JPEG_END)):
-        return 'a truncated JPEG (no end-of-image marker)'
-    if cv2.imdecode(np.frombuffer(content, np.uint8),
-                    cv2.IMREAD_UNCHANGED) is None:
-        return 'truncated, corrupt or not an image'
-    return None
+        return None, 'a truncated JPEG (no end-of-image marker)'
+    image = cv2.imdecode(
+        np.frombuffer(content, np.uint8), cv2.IMREAD_UNCHANGED)
+    if image is None:
+        return None, 'truncated, corrupt or not an image'
+    return image, ''
+
+
+def decode_problem(content: bytes) -> Optional[str]:
+    """Why an image file's bytes do not decode (:func:`decode_image`), or
+    None if they do.
+
+    Args:
+        content (bytes): The file's content.
+
+    Returns:
+        str, optional: The reason.
+    """
+    return decode_image(content)[1] or None
 
 
 class NamesBrokenFiles:

@@ -422,14 +422,20 @@ class CityscapesColorDecoder:
         Returns:
             np.ndarray: uint8 trainIds of shape (H, W), 255 for void.
         """
-        check_color_image(color, self.channel_order)
-        lut, table = _build_tables(*self._table_args)
-        # One uint32 per pixel, channel 0 in the low byte; then 6 bits of
-        # each channel: the key of the main table.
-        key = cv2.cvtColor(color, cv2.COLOR_BGR2BGRA).view('<u4')[..., 0]
-        np.right_shift(key, 2, out=key)
-        np.bitwise_and(key, 0x3F3F3F, out=key)
-        entry = np.take(lut, key)
+        return self.decode(color)[0]
+
+    def decode(self, color: np.ndarray) -> Tuple[np.ndarray, float]:
+        """Decode one colour label image and measure its palette fit.
+
+        Args:
+            color (np.ndarray): As for :meth:`__call__`.
+
+        Returns:
+            tuple[np.ndarray, float]: The trainIds, and the image's
+            :meth:`palette_fit`, from the same table lookup.
+        """
+        key, entry = self._lookup(color)
+        _, table = _build_tables(*self._table_args)
         classes = entry & 31
         kind = entry >> 5
         kernel3 = self._kernel3
@@ -438,7 +444,7 @@ class CityscapesColorDecoder:
         todo = np.flatnonzero(~confident & (kind != DIRECT))
         if todo.size:
             self._resolve(classes, confident, key.ravel()[todo], todo, table)
-        return np.take(self._train_ids, classes)
+        return np.take(self._train_ids, classes), float(np.mean(kind == CLOSE))
 
     def palette_fit(self, image: np.ndarray) -> float:
         """How much of an image is painted in the palette's colours.
@@ -453,11 +459,26 @@ class CityscapesColorDecoder:
         Returns:
             float: The fraction, in [0, 1].
         """
+        return float(np.mean(self._lookup(image)[1] >> 5 == CLOSE))
+
+    def _lookup(self, image: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+        """Main-table key and entry of every pixel.
+
+        Args:
+            image (np.ndarray): uint8 image (H, W, 3) in ``channel_order``.
+
+        Returns:
+            tuple[np.ndarray, np.ndarray]: The 22-bit keys (uint32) and the
+            table entries (uint8: palette index, kind above), (H, W) each.
+        """
         check_color_image(image, self.channel_order)
         lut, _ = _build_tables(*self._table_args)
+        # One uint32 per pixel, channel 0 in the low byte; then 6 bits of
+        # each channel: the key of the main table.
         key = cv2.cvtColor(image, cv2.COLOR_BGR2BGRA).view('<u4')[..., 0]
-        key = (key >> 2) & 0x3F3F3F
-        return float(np.mean(np.take(lut, key) >> 5 == CLOSE))
+        np.right_shift(key, 2, out=key)
+        np.bitwise_and(key, 0x3F3F3F, out=key)
+        return key, np.take(lut, key)
 
     def _resolve(self, classes: np.ndarray, confident: np.ndarray,
                  key: np.ndarray, todo: np.ndarray, table: np.ndarray) -> None:

@@ -103,3 +103,11 @@ def test_mmseg_call_writes_its_usual_outputs(tiny_checkpoint, tmp_path):
     assert result['predictions'].shape == (67, 93)
     assert (tmp_path / 'out' / 'vis' / 'photo.png').is_file()
     assert (tmp_path / 'out' / 'pred' / '00000000_pred.png').is_file()
+
+
+def test_inferencers_share_one_visualizer(tiny_checkpoint):
+    model = init_segmentor(TINY, str(tiny_checkpoint))
+    first, second = LinkNetInferencer(model), LinkNetInferencer(model)
+    # mmengine keeps every visualizer it builds: predict() in a loop must
+    # not build one per call
+    assert first.visualizer is second.visualizer

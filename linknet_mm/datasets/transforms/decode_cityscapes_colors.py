@@ -74,8 +74,8 @@ class DecodeCityscapesColors(BaseTransform):
         """
         if 'gt_color' not in results:  # a plain photo (inference)
             return results
-        self._check_not_swapped(results)
-        gt_seg_map = self.decoder(results.pop('gt_color'))
+        gt_seg_map, label_fit = self.decoder.decode(results.pop('gt_color'))
+        self._check_not_swapped(results, label_fit)
         label_map = results.get('label_map', None)
         if label_map:
             mapped = gt_seg_map.copy()
@@ -86,17 +86,16 @@ class DecodeCityscapesColors(BaseTransform):
         results.setdefault('seg_fields', []).append('gt_seg_map')
         return results
 
-    def _check_not_swapped(self, results: dict) -> None:
+    def _check_not_swapped(self, results: dict, label_fit: float) -> None:
         """Raise if the photo half looks like the labels and vice versa.
 
         Args:
-            results (dict): With ``gt_color``, ``img`` and ``img_path``.
+            results (dict): With ``img`` and ``img_path``.
+            label_fit (float): The label half's palette fit.
         """
         photo = results.get('img')
-        if photo is None or photo.ndim != 3 or photo.dtype != np.uint8:
-            return
-        label_fit = self.decoder.palette_fit(results['gt_color'])
-        if label_fit >= LABEL_MIN_FIT:
+        if label_fit >= LABEL_MIN_FIT or photo is None or \
+                photo.ndim != 3 or photo.dtype != np.uint8:
             return
         photo_fit = self.decoder.palette_fit(photo)
         if photo_fit <= PHOTO_SWAPPED_FIT:

@@ -1,14 +1,13 @@
 """Load a Kaggle Cityscapes photo | label composite and split it."""
 from typing import Optional
 
-import cv2
 import mmengine.fileio as fileio
 import numpy as np
 from mmcv.transforms import BaseTransform
 from mmseg.registry import TRANSFORMS
 
 from ...errors import ImageReadError
-from ..broken_files import decode_problem
+from ..broken_files import decode_image
 from .split_image_pair import check_photo_side, split_into_results
 
 
@@ -26,11 +25,11 @@ def decode_composite(content: bytes, filename: str) -> np.ndarray:
     Raises:
         ImageReadError: If the file is empty, truncated or not an image.
     """
-    problem = decode_problem(content)
-    if problem is not None:
+    image, problem = decode_image(content)
+    if image is None:
         raise ImageReadError(f'{filename} is {problem}; expected a JPEG '
                              'composite: re-download or remove it')
-    return cv2.imdecode(np.frombuffer(content, np.uint8), cv2.IMREAD_UNCHANGED)
+    return image
 
 
 @TRANSFORMS.register_module()

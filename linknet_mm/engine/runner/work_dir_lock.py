@@ -50,14 +50,14 @@ def work_dir_lock(work_dir: str) -> Iterator[None]:
         ConfigError: If another run holds the lock.
     """
     path = osp.join(work_dir, LOCK_NAME)
-    me = f'{socket.gethostname()} {os.getpid()}'
+    me = (socket.gethostname(), os.getpid())
     while True:
         try:
             fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
             break
         except FileExistsError:
             host, pid = _owner(path)
-            if host == socket.gethostname() and pid and not _alive(pid):
+            if host == me[0] and pid and not _alive(pid):
                 print_log(f'{path}: taking over the lock of process {pid}, '
                           'which has ended', 'current')
                 os.remove(path)
@@ -69,9 +69,9 @@ def work_dir_lock(work_dir: str) -> Iterator[None]:
                 'would overwrite each other\'s checkpoints; pass another '
                 '--work-dir, or delete the lock file if that run is over')
     with os.fdopen(fd, 'w') as f:
-        f.write(me)
+        f.write(f'{me[0]} {me[1]}')
     try:
         yield
     finally:
-        if _owner(path) == tuple(me.split()[:1] + [os.getpid()]):
+        if _owner(path) == me:
             os.remove(path)

@@ -6,6 +6,8 @@ import pytest
 from conftest import real_data
 from linknet_mm.datasets.cityscapes_labels import PALETTE
 from linknet_mm.datasets.transforms import DecodeCityscapesColors
+from linknet_mm.datasets.transforms.decode_cityscapes_colors import \
+    LABEL_MIN_FIT
 from linknet_mm.datasets.transforms.split_image_pair import \
     split_into_results
 from linknet_mm.errors import InputError
@@ -102,3 +104,12 @@ def test_generated_pairs_are_not_taken_for_swapped(seed):
     assert (gt < 19).mean() > 0.5
     with pytest.raises(InputError, match="photo_side='right'"):
         _split_and_decode(composite, 'left')
+
+
+def test_decode_measures_the_palette_fit_of_its_lookup():
+    composite, _ = render_cityscapes_pair(np.random.default_rng(0))
+    label = np.ascontiguousarray(composite[:, composite.shape[0]:])
+    decoder = DecodeCityscapesColors().decoder
+    train_ids, fit = decoder.decode(label)
+    assert (train_ids == decoder(label)).all()
+    assert fit == decoder.palette_fit(label) > LABEL_MIN_FIT
