@@ -44,6 +44,10 @@ class OnnxModelMismatchError(LinkNetError, ValueError):
     """An ONNX file that does not fit the config it is run with."""
 
 
+class PrecisionError(LinkNetError, ValueError):
+    """A precision this CPU does not offer, or whose files are missing."""
+
+
 def shorten(items: Sequence[str], limit: int = MAX_LISTED) -> str:
     """The first ``limit`` items, and how many more there are.
 

@@ -14,7 +14,10 @@ Writes, under ``--out-dir``:
 A folder is searched recursively and its layout kept; unreadable images
 are reported, skipped and counted. ``--backend onnxruntime --onnx FILE``
 runs a file from ``tools/deployment/pytorch2onnx.py`` instead of the
-checkpoint (CHECKPOINT is then not read; pass ``-``). The work is done by
+checkpoint (CHECKPOINT is then not read; pass ``-``). ``--precision``
+runs the checkpoint in bf16 or INT8 (``auto``: the fastest that passed
+``tools/deployment/quantize.py``'s parity check on this CPU, else fp32).
+The work is done by
 :class:`linknet_mm.apis.LinkNetInferencer` (mmseg's ``MMSegInferencer``)
 and :mod:`linknet_mm.apis.writing`.
 
@@ -32,6 +35,7 @@ from mmengine.logging import print_log
 
 from linknet_mm.apis import LinkNetInferencer, ResultWriter, segment_path
 from linknet_mm.apis.writing import input_kind
+from linknet_mm.apis.precision import PRECISION_CHOICES
 from linknet_mm.errors import LinkNetError
 from linknet_mm.utils import load_tool_config, quiet_known_warnings
 
@@ -82,6 +86,14 @@ def parse_args() -> argparse.Namespace:
         help='fold BatchNorm into the convolutions (PyTorch backend; '
         'faster, same results)')
     parser.add_argument(
+        '--precision',
+        choices=PRECISION_CHOICES,
+        default='fp32',
+        help='bf16 (PyTorch, CPUs with native bf16), int8 (ONNX Runtime, '
+        'the model tools/deployment/quantize.py wrote beside the '
+        'checkpoint), or auto: the fastest that passed its parity check '
+        'on this CPU')
+    parser.add_argument(
         '--cfg-options',
         nargs='+',
         action=DictAction,
@@ -115,7 +127,8 @@ def main() -> None:
         weights=None if args.onnx else args.checkpoint,
         device=args.device,
         onnx_file=args.onnx,
-        fuse_conv_bn=args.fuse_conv_bn)
+        fuse_conv_bn=args.fuse_conv_bn,
+        precision=args.precision)
     writer = ResultWriter(args.out_dir,
                           inferencer.model.dataset_meta['palette'],
                           args.palette, args.opacity)

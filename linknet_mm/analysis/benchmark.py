@@ -29,8 +29,9 @@ from ..models.utils import fuse_conv_bn
 from ..utils.cpu import SPEED_FLAGS, cpu_flags, cpu_model, read_cpuinfo
 from .timing import median_time
 
-#: Inference backends of :func:`inference_speed`, in table order.
-BACKENDS = ('eager', 'optimized', 'onnxruntime')
+#: Inference backends of :func:`inference_speed`, in table order; bf16 and
+#: int8 only where given.
+BACKENDS = ('eager', 'optimized', 'onnxruntime', 'bf16', 'int8')
 
 
 def machine_info() -> Dict[str, object]:
@@ -223,17 +224,22 @@ def inference_speed(segmentor: nn.Module,
                     repeats: int = 10,
                     warmup: int = 2,
                     onnx_file: Optional[str] = None,
-                    threads: Optional[int] = None) -> List[dict]:
-    """Latency and throughput of eager, optimised and ORT inference.
+                    threads: Optional[int] = None,
+                    bf16: bool = False,
+                    int8_file: Optional[str] = None) -> List[dict]:
+    """Latency and throughput of eager, optimised, ORT and low precision.
 
-    All three compute the same function (raw pixels in, logits at the
-    input size out, :class:`~linknet_mm.apis.SegmentorLogits`):
+    All compute the same function (raw pixels in, logits at the input size
+    out, :class:`~linknet_mm.apis.SegmentorLogits`):
 
     - ``eager``: the segmentor in eval mode under ``torch.no_grad``;
     - ``optimized``: :func:`optimized_module` under
       ``torch.inference_mode`` with channels-last inputs;
     - ``onnxruntime``: the ONNX export (``onnx_file``, else exported here)
-      in an ORT CPU session with all graph optimisations.
+      in an ORT CPU session with all graph optimisations;
+    - ``bf16`` (if asked): the optimised module under bfloat16 autocast
+      (:class:`~linknet_mm.apis.Bf16Segmentor`);
+    - ``int8`` (if given): an INT8 ONNX file in ONNX Runtime.
 
     Args:
         segmentor (nn.Module): The segmentor in eval mode.
@@ -247,6 +253,8 @@ def inference_speed(segmentor: nn.Module,
             Defaults to None.
         threads (int, optional): ONNX Runtime intra-op threads; None for
             ORT's default. Defaults to None.
+        bf16 (bool): Time the bfloat16 path too. Defaults to False.
+        int8_file (str, optional): INT8 model to time. Defaults to None.
 
     Returns:
         list[dict]: Per batch size and backend: ``backend``, ``batch``,
@@ -259,12 +267,14 @@ def inference_speed(segmentor: nn.Module,
     channels = in_channels_of(segmentor)
     rows = []
     with _onnx_file(segmentor, onnx_file, hw) as path:
-        session = onnx_session(path, num_threads=threads)
+        sessions = dict(onnxruntime=onnx_session(path, num_threads=threads))
+        if int8_file is not None:
+            sessions['int8'] = onnx_session(int8_file, num_threads=threads)
         for batch in batch_sizes:
             generator = torch.Generator().manual_seed(batch)
             x = torch.rand(batch, channels, *hw, generator=generator) * 255
-            calls = _backend_calls(eager, optimized, session, x)
-            for backend in BACKENDS:
+            calls = _backend_calls(eager, optimized, sessions, x, bf16)
+            for backend in calls:
                 with PeakRSS() as peak, OtherCpuLoad() as other:
                     seconds = median_time(calls[backend], repeats, warmup)
                 rows.append(
@@ -279,22 +289,24 @@ def inference_speed(segmentor: nn.Module,
 
 
 def _backend_calls(eager: nn.Module, optimized: nn.Module,
-                   session: ort.InferenceSession,
-                   x: torch.Tensor) -> Dict[str, Callable[[], object]]:
+                   sessions: Dict[str, ort.InferenceSession], x: torch.Tensor,
+                   bf16: bool) -> Dict[str, Callable[[], object]]:
     """One call per backend on the same input, each in its best form.
 
     Args:
         eager (nn.Module): :class:`SegmentorLogits` of the segmentor.
         optimized (nn.Module): :func:`optimized_module` of it.
-        session (ort.InferenceSession): The ONNX export in ONNX Runtime.
+        sessions (dict[str, ort.InferenceSession]): ``onnxruntime`` (the
+            ONNX export) and, if timed, ``int8``.
         x (torch.Tensor): The input batch.
+        bf16 (bool): Add the bfloat16 call.
 
     Returns:
-        dict: ``{backend: call without arguments}``.
+        dict: ``{backend: call without arguments}``, in
+        :data:`BACKENDS` order.
     """
     x_last = x.contiguous(memory_format=torch.channels_last)
     x_numpy = np.ascontiguousarray(x.numpy())
-    name = session.get_inputs()[0].name
 
     def run_eager() -> None:
         with torch.no_grad():
@@ -304,7 +316,18 @@ def _backend_calls(eager: nn.Module, optimized: nn.Module,
         with torch.inference_mode():
             optimized(x_last)
 
-    return dict(
-        eager=run_eager,
-        optimized=run_optimized,
-        onnxruntime=lambda: session.run(None, {name: x_numpy}))
+    def run_bf16() -> None:
+        with torch.inference_mode(), torch.autocast('cpu', torch.bfloat16):
+            optimized(x_last)
+
+    def session_call(session: ort.InferenceSession) -> Callable[[], object]:
+        name = session.get_inputs()[0].name
+        return lambda: session.run(None, {name: x_numpy})
+
+    calls = dict(eager=run_eager, optimized=run_optimized)
+    calls['onnxruntime'] = session_call(sessions['onnxruntime'])
+    if bf16:
+        calls['bf16'] = run_bf16
+    if 'int8' in sessions:
+        calls['int8'] = session_call(sessions['int8'])
+    return calls

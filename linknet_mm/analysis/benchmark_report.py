@@ -14,8 +14,12 @@ import torch
 from mmengine.config import Config
 
 from ..apis import init_segmentor
+from ..apis.bf16_segmentor import bf16_unavailable
+from ..apis.export import export_onnx
 from .benchmark import (BACKENDS, OtherCpuLoad, PeakRSS, complexity,
                         inference_speed, machine_info)
+from .benchmark_parity import (backend_parity, data_for_checks,
+                               int8_for_benchmark)
 from .train_benchmark import compare_training, make_synthetic_data
 
 #: Other processes' average busy cores above which timings are flagged.
@@ -33,7 +37,11 @@ def benchmark(cfg: Config,
               onnx_file: Optional[str] = None,
               train_iters: int = 20,
               workers: Optional[int] = None,
-              data_root: Optional[str] = None) -> dict:
+              data_root: Optional[str] = None,
+              low_precision: bool = True,
+              check_dir: Optional[str] = None,
+              check_num: Optional[int] = 16,
+              calib_num: int = 32) -> dict:
     """Every figure of ``tools/analysis_tools/benchmark.py``.
 
     Args:
@@ -52,6 +60,16 @@ def benchmark(cfg: Config,
             Defaults to None (the config's).
         data_root (str, optional): Training data. Defaults to None
             (synthetic).
+        low_precision (bool): Time bf16 (where the CPU offers it) and INT8
+            too, and check every backend's parity with eager fp32.
+            Defaults to True.
+        check_dir (str, optional): Labelled data of the parity check (its
+            test split) and of INT8 calibration (its training split);
+            synthetic data of the config's format when None.
+        check_num (int, optional): Images checked; all when None.
+            Defaults to 16.
+        calib_num (int): Calibration images of a new INT8 model (one
+            beside the checkpoint is timed as it is). Defaults to 32.
 
     Returns:
         dict: The results, as written to the tool's JSON.
@@ -68,11 +86,28 @@ def benchmark(cfg: Config,
         model_load_peak_rss_mib=load_peak.mib)
     result.update(complexity(model, hw))
     other_cpu = {}
-    with OtherCpuLoad() as other:
-        result['inference'] = inference_speed(model, hw, sorted({1, batch}),
-                                              repeats, warmup, onnx_file,
-                                              torch.get_num_threads())
-    other_cpu['inference'] = other.cores
+    with tempfile.TemporaryDirectory() as folder:
+        if onnx_file is None:
+            onnx_file = osp.join(folder, 'model.onnx')
+            export_onnx(model, onnx_file, example_hw=hw)
+        bf16, int8, checks = False, None, None
+        if low_precision:
+            checks = data_for_checks(cfg, check_dir, folder, calib_num,
+                                     check_num)
+            bf16 = bf16_unavailable() is None
+            int8 = int8_for_benchmark(model, checkpoint, checks, calib_num,
+                                      folder)
+            result['low_precision'] = dict(
+                bf16=bf16_unavailable() or 'offered', int8=int8['source'])
+        with OtherCpuLoad() as other:
+            result['inference'] = inference_speed(
+                model, hw, sorted({1, batch}), repeats, warmup, onnx_file,
+                torch.get_num_threads(), bf16, int8 and int8['file'])
+        other_cpu['inference'] = other.cores
+        if low_precision:
+            result['parity'] = backend_parity(model, cfg, checks, check_num,
+                                              onnx_file, bf16, int8['file'])
+            result['parity_data'] = check_dir or 'synthetic data'
     result['speedup'] = speedups(result['inference'])
     if train_iters > 0:
         with OtherCpuLoad() as other:
@@ -204,16 +239,68 @@ def _inference_lines(result: dict) -> List[str]:
         f"{result['size'][0]}x{result['size'][1]} (1 multiply-add = "
         '1 FLOP)', '',
         f'{"backend":<13}{"batch":>6}{"latency ms":>12}{"images/s":>10}'
-        f'{"x eager":>9}{"peak MiB":>10}{"busy*":>7}'
+        f'{"x eager":>9}{"peak MiB":>10}{"busy*":>7}{"agree %":>9}'
+        f'{"dmIoU":>7}{"ddice":>7}  parity'
     ]
+    parity = result.get('parity', {})
     for row in result['inference']:
         ratio = result['speedup'][str(row['batch'])][row['backend']]
         busy = row['other_cpu_cores']
         busy = '-' if busy is None else f'{busy:.2f}'
         lines.append(f"{row['backend']:<13}{row['batch']:>6}"
                      f"{row['latency_ms']:>12.1f}{row['images_per_s']:>10.2f}"
-                     f'{ratio:>9.2f}{row["peak_rss_mib"]:>10.0f}{busy:>7}')
+                     f'{ratio:>9.2f}{row["peak_rss_mib"]:>10.0f}{busy:>7}'
+                     f'{_parity_cells(parity, row["backend"])}')
     lines.append('* cores kept busy by other processes while timing')
+    lines += _parity_notes(result)
+    return lines
+
+
+def _parity_cells(parity: dict, backend: str) -> str:
+    """Agreement, mIoU and Dice change and verdict of one backend.
+
+    Args:
+        parity (dict): Parity figures per backend (eager's under 'fp32');
+            empty if not checked.
+        backend (str): The backend.
+
+    Returns:
+        str: The cells, '-' where not checked.
+    """
+    reference = backend == 'eager'
+    figures = parity.get('fp32' if reference else backend)
+    if figures is None:
+        return f'{"-":>9}{"-":>7}{"-":>7}  -'
+    dice = figures.get('Dice_change')
+    dice = '-' if dice is None else f'{dice:+.2f}'
+    verdict = 'ref' if reference else ('ok' if figures['ok'] else 'FAIL')
+    return (f'{100 * figures["agreement"]:>9.3f}'
+            f'{figures["mIoU_change"]:>+7.2f}{dice:>7}  {verdict}')
+
+
+def _parity_notes(result: dict) -> List[str]:
+    """What the parity columns were measured on, and what was not timed.
+
+    Args:
+        result (dict): The benchmark results.
+
+    Returns:
+        list[str]: Lines of text; none without low-precision rows.
+    """
+    if 'parity' not in result:
+        return []
+    fp32 = result['parity']['fp32']
+    dice = (f', Dice.{fp32["Dice_class"]} {fp32["Dice"]:.2f}'
+            if 'Dice' in fp32 else '')
+    low = result['low_precision']
+    lines = [
+        f'parity: against eager fp32 on {fp32["images"]} test images of '
+        f'{result["parity_data"]} (fp32 mIoU {fp32["mIoU"]:.2f}{dice}); '
+        'dmIoU, ddice in points; ok = agreement >= 99.5 %, |dmIoU| <= 0.5, '
+        '|ddice| <= 0.5', f'int8: {low["int8"]}'
+    ]
+    if low['bf16'] != 'offered':
+        lines.append(f'bf16 not timed: {low["bf16"]}')
     return lines
 
 

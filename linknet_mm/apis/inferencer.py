@@ -14,6 +14,7 @@ from ..models.utils import fuse_conv_bn
 from .image_io import ImageInput, as_image
 from .segmentor import init_segmentor, load_config
 from .onnx_segmentor import OnnxSegmentor
+from .precision import in_precision
 
 ModelInput = Union[str, Path, Config, Any]
 
@@ -53,6 +54,10 @@ class LinkNetInferencer(MMSegInferencer):
             ``weights`` is then not read. Defaults to None.
         fuse_conv_bn (bool): Fold BatchNorm into the convolutions (PyTorch
             backend; faster, same results). Defaults to False.
+        precision (str): 'fp32', 'bf16', 'int8' or 'auto' (the fastest
+            that passed the parity check on this CPU, see
+            :mod:`~linknet_mm.apis.precision`); with ``weights``, not with
+            ``onnx_file``. Defaults to 'fp32'.
         cfg_options (dict, optional): Overrides of the config. Defaults to
             None.
     """
@@ -63,8 +68,15 @@ class LinkNetInferencer(MMSegInferencer):
                  device: str = 'cpu',
                  onnx_file: Optional[str] = None,
                  fuse_conv_bn: bool = False,
-                 cfg_options: Optional[dict] = None) -> None:
+                 cfg_options: Optional[dict] = None,
+                 precision: str = 'fp32') -> None:
+        if onnx_file is not None and precision != 'fp32':
+            raise ConfigError(
+                f'precision={precision!r} applies to a checkpoint; an ONNX '
+                'file runs in the precision it was saved in (leave '
+                'onnx_file out to use the INT8 model beside the checkpoint)')
         self.onnx_file = onnx_file
+        self.precision = precision
         self.fuse_conv_bn = fuse_conv_bn
         self.built_model = None
         if hasattr(model, 'test_step'):
@@ -94,6 +106,8 @@ class LinkNetInferencer(MMSegInferencer):
         if self.onnx_file is not None:
             return OnnxSegmentor(self.onnx_file, cfg, device=device)
         model = init_segmentor(cfg, weights, device)
+        if self.precision != 'fp32':
+            return in_precision(model, weights, self.precision)
         if self.fuse_conv_bn:
             fuse_conv_bn(model)
         return model

@@ -1,21 +1,18 @@
 """Run an exported ONNX segmentor with ONNX Runtime, as a drop-in model."""
 import os.path as osp
-from typing import Dict, List, Optional
+from typing import Optional
 
 import numpy as np
 import onnx
 import onnxruntime as ort
 import torch
-import torch.nn as nn
 from google.protobuf.message import DecodeError
-from mmengine.structures import PixelData
-from mmseg.models.utils import resize
-from mmseg.structures import SegDataSample
 from torch import Tensor
 
 from ..errors import OnnxModelMismatchError
 from .export import onnx_metadata
-from .segmentor import ConfigInput, dataset_meta_of, load_config
+from .logits_segmentor import LogitsSegmentor
+from .segmentor import ConfigInput
 
 
 def onnx_session(onnx_file: str,
@@ -42,15 +39,15 @@ def onnx_session(onnx_file: str,
     return ort.InferenceSession(onnx_file, options, providers=providers)
 
 
-class OnnxSegmentor(nn.Module):
+class OnnxSegmentor(LogitsSegmentor):
     """An ONNX file from :func:`~linknet_mm.apis.export_onnx` in ORT.
 
-    Has what :func:`~linknet_mm.apis.predict` and mmseg's inferencer use
-    of a segmentor (``cfg``, ``dataset_meta``, ``test_step``; a module
-    without parameters), so images go through the config's own
-    test pipeline and the logits are resized to each image's size as mmseg
-    does. The file's input channels and classes are checked against the
-    config when it is opened.
+    A :class:`~linknet_mm.apis.logits_segmentor.LogitsSegmentor` (a module
+    without parameters): images go through the config's own test pipeline
+    and the logits are resized to each image's size as mmseg does. The
+    file's input channels and classes are checked against the config when
+    it is opened. fp32 and INT8 (:func:`~linknet_mm.apis.quantize_int8`)
+    files run alike.
 
     Args:
         onnx_file (str): Exported model; it takes
@@ -63,6 +60,9 @@ class OnnxSegmentor(nn.Module):
             default (one per physical core). Defaults to None.
         cfg_options (dict, optional): Overrides of the config. Defaults to
             None.
+        dataset_meta (dict, optional): Class names and palette, e.g. those
+            of the checkpoint it was exported from; the config's dataset's
+            when None. Defaults to None.
     """
 
     def __init__(self,
@@ -70,24 +70,12 @@ class OnnxSegmentor(nn.Module):
                  config: ConfigInput,
                  device: str = 'cpu',
                  num_threads: Optional[int] = None,
-                 cfg_options: Optional[dict] = None) -> None:
-        super().__init__()
+                 cfg_options: Optional[dict] = None,
+                 dataset_meta: Optional[dict] = None) -> None:
         if not osp.isfile(onnx_file):
             raise FileNotFoundError(f'ONNX file {onnx_file!r} not found')
-        self.cfg = load_config(config, cfg_options)
+        super().__init__(config, dataset_meta, cfg_options)
         self.onnx_file = onnx_file
-        head = self.cfg.model.decode_head
-        self.num_classes = head.num_classes
-        self.out_channels = head.get('out_channels') or head.num_classes
-        self.align_corners = head.get('align_corners', False)
-        self.threshold = head.get('threshold') or 0.3
-        self.dataset_meta = dataset_meta_of(self.cfg)
-        preprocessor = self.cfg.model.get('data_preprocessor') or {}
-        if preprocessor.get('test_cfg'):
-            raise OnnxModelMismatchError(
-                'the ONNX backend does not pad at test time; '
-                f'{self.cfg.filename}: data_preprocessor.test_cfg='
-                f'{preprocessor.test_cfg} is not supported')
         try:
             graph = onnx.load(onnx_file, load_external_data=False)
         except DecodeError as error:
@@ -154,37 +142,6 @@ class OnnxSegmentor(nn.Module):
             self.session.run(None, {self.input_name: array})[0])
         self._check_classes(out.shape[1])
         return out
-
-    def test_step(self, data: Dict[str, list]) -> List[SegDataSample]:
-        """Predict a batch packed by ``PackSegInputs``.
-
-        Args:
-            data (dict): ``inputs`` (list of (C, H, W) tensors of one size)
-                and ``data_samples``.
-
-        Returns:
-            list[SegDataSample]: ``data_samples`` with ``seg_logits`` and
-            ``pred_sem_seg`` at each image's original size.
-        """
-        logits = self.logits(torch.stack([x.float() for x in data['inputs']]))
-        samples = data['data_samples']
-        for sample, sample_logits in zip(samples, logits):
-            sample_logits = resize(
-                sample_logits[None],
-                size=sample.metainfo['ori_shape'],
-                mode='bilinear',
-                align_corners=self.align_corners,
-                warning=False)[0]
-            if sample_logits.shape[0] > 1:
-                pred = sample_logits.argmax(dim=0, keepdim=True)
-            else:
-                sample_logits = sample_logits.sigmoid()
-                pred = (sample_logits > self.threshold).to(sample_logits)
-            sample.set_data(
-                dict(
-                    seg_logits=PixelData(data=sample_logits),
-                    pred_sem_seg=PixelData(data=pred)))
-        return samples
 
 
 def _static_dim(value: onnx.ValueInfoProto, axis: int) -> Optional[int]:

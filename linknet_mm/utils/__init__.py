@@ -1,10 +1,12 @@
 """Small helpers below every layer: config reading, CPU description."""
 from .config import check_work_dir, load_tool_config, read_config
-from .cpu import cpu_flags, cpu_model, cpu_summary
+from .cpu import (cpu_flags, cpu_model, cpu_summary, int8_dot_product,
+                  native_bf16, speed_flags)
 from .known_warnings import quiet_known_warnings
 from ..errors import ConfigError
 
 __all__ = [
     'ConfigError', 'check_work_dir', 'cpu_flags', 'cpu_model', 'cpu_summary',
-    'load_tool_config', 'quiet_known_warnings', 'read_config'
+    'int8_dot_product', 'load_tool_config', 'native_bf16',
+    'quiet_known_warnings', 'read_config', 'speed_flags'
 ]

@@ -3,10 +3,12 @@ import json
 
 import pytest
 
+from linknet_mm.utils import native_bf16
 from tiny_model import run_tiny, tiny_files
 
 TINY_SETTINGS = ('--size', 64, 64, '--batch', 2, '--repeats', 1, '--warmup', 1,
-                 '--train-iters', 2, '--workers', 0)
+                 '--train-iters', 2, '--workers', 0, '--check-num', 3,
+                 '--calib-num', 2)
 
 
 @pytest.fixture(scope='module')
@@ -23,9 +25,20 @@ def test_benchmark_writes_every_figure(tiny, tmp_path):
     assert {'cpu', 'cores', 'torch_threads'} <= set(result['machine'])
     assert result['params'] > 0 and result['flops'] > 0
     rows = {(r['backend'], r['batch']): r for r in result['inference']}
-    assert set(rows) == {(b, n)
-                         for b in ('eager', 'optimized', 'onnxruntime')
-                         for n in (1, 2)}
+    backends = ['eager', 'optimized', 'onnxruntime', 'int8']
+    if native_bf16():
+        backends.append('bf16')
+    else:
+        assert 'bf16 not timed: bf16 is not offered' in proc.stdout
+    assert set(rows) == {(b, n) for b in backends for n in (1, 2)}
+    # every row's parity against eager fp32, on 3 synthetic test scenes
+    parity = result['parity']
+    assert set(parity) == {'fp32'} | set(backends) - {'eager'}
+    assert parity['fp32']['images'] == 3
+    assert parity['optimized']['agreement'] > 0.999
+    assert parity['onnxruntime']['max_logit_diff'] < 1e-3
+    assert 'quantized here on 2 images' in result['low_precision']['int8']
+    assert 'parity: against eager fp32 on 3 test images' in proc.stdout
     for row in rows.values():
         assert row['latency_ms'] > 0 and row['images_per_s'] > 0
         assert row['peak_rss_mib'] > 0

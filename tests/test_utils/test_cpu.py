@@ -1,6 +1,7 @@
 """CPU description from /proc/cpuinfo, checked on fake files."""
 from linknet_mm.utils.cpu import (cpu_flags, cpu_model, cpu_summary,
-                                  read_cpuinfo)
+                                  int8_dot_product, native_bf16,
+                                  read_cpuinfo, speed_flags)
 
 CPUINFO = '''processor\t: 0
 model name\t: Intel(R) Xeon(R) Platinum 8480+
@@ -32,3 +33,22 @@ def test_no_cpuinfo_file(tmp_path):
     info = read_cpuinfo(str(tmp_path / 'none'))
     assert info == {} and cpu_flags(info) == frozenset()
     assert cpu_model(info)  # platform's answer, not empty
+
+
+def test_native_bf16_needs_avx512_bf16_or_amx_bf16():
+    assert native_bf16(frozenset({'avx2', 'avx512f', 'avx512_bf16'}))
+    assert native_bf16(frozenset({'avx2', 'amx_bf16'}))
+    assert not native_bf16(frozenset({'avx2', 'avx512f', 'avx512_vnni'}))
+    assert not native_bf16(frozenset())
+
+
+def test_int8_dot_product_needs_vnni_or_amx_int8():
+    assert int8_dot_product(frozenset({'avx2', 'avx_vnni'}))
+    assert int8_dot_product(frozenset({'avx512f', 'avx512_vnni'}))
+    assert int8_dot_product(frozenset({'amx_int8'}))
+    assert not int8_dot_product(frozenset({'avx2', 'avx512f', 'avx512_bf16'}))
+
+
+def test_speed_flags_keep_print_order():
+    flags = frozenset({'amx_tile', 'sse', 'avx2', 'avx512_bf16'})
+    assert speed_flags(flags) == ['avx2', 'avx512_bf16', 'amx_tile']

@@ -6,8 +6,11 @@ Prints a table and writes it as JSON (``--out``):
   multiply-add is one FLOP);
 - inference latency and images/s at batch 1 and ``--batch`` for eager
   PyTorch, the optimised PyTorch path (conv+BN folded, channels-last,
-  ``torch.inference_mode``) and ONNX Runtime, all computing logits at the
-  input size from raw pixels;
+  ``torch.inference_mode``), ONNX Runtime fp32, bfloat16 (where the CPU
+  computes it natively) and ONNX Runtime INT8, all computing logits at the
+  input size from raw pixels, each with its parity against eager fp32 on
+  labelled test images (``--check-dir``, else synthetic data): argmax
+  agreement and the change of mIoU (and of a two-class model's Dice);
 - training images/s through the mmengine Runner (the config's dataset
   pipeline on synthetic data, or ``--data-root``) against a bare PyTorch
   loop on in-memory tensors, and the share of each Runner iteration spent
@@ -81,6 +84,27 @@ def parse_args() -> argparse.Namespace:
         '--onnx', help='ONNX export to time (default: exported here)')
     parser.add_argument(
         '--threads', type=int, help='torch and ONNX Runtime threads')
+    parser.add_argument(
+        '--no-low-precision',
+        action='store_true',
+        help='skip the bf16 and INT8 rows and the parity columns')
+    parser.add_argument(
+        '--check-dir',
+        help='labelled data (the dataset\'s data_root) for the parity '
+        'columns (test split) and INT8 calibration (training split); '
+        'default: synthetic data of the config\'s format')
+    parser.add_argument(
+        '--check-num',
+        type=int,
+        default=16,
+        help='test images of the parity check; 0 for all')
+    parser.add_argument(
+        '--calib-num',
+        type=int,
+        default=32,
+        help='calibration images of the INT8 model quantized here (the '
+        'INT8 model tools/deployment/quantize.py wrote beside the '
+        'checkpoint is timed as it is)')
     parser.add_argument('--out', help='JSON file to write the results to')
     parser.add_argument(
         '--cfg-options',
@@ -109,7 +133,9 @@ def main() -> None:
         if args.out else tempfile.gettempdir())
     result = benchmark(cfg, args.checkpoint, tuple(args.size), args.batch,
                        args.repeats, args.warmup, args.onnx,
-                       args.train_iters, args.workers, args.data_root)
+                       args.train_iters, args.workers, args.data_root,
+                       not args.no_low_precision, args.check_dir,
+                       args.check_num or None, args.calib_num)
     # print, not print_log: the Runner run leaves a WARNING-level logger
     print(format_table(result))
     if args.out:

@@ -1,0 +1,74 @@
+"""A segmentor in bfloat16 on the CPU: BN folded, channels-last, autocast."""
+import copy
+from typing import FrozenSet, Optional
+
+import torch
+import torch.nn as nn
+from torch import Tensor
+
+from ..errors import PrecisionError
+from ..models.utils import fuse_conv_bn
+from ..utils.cpu import BF16_FLAGS, cpu_summary, native_bf16
+from .export import SegmentorLogits
+from .logits_segmentor import LogitsSegmentor
+
+
+def bf16_unavailable(flags: Optional[FrozenSet[str]] = None) -> Optional[str]:
+    """Why bfloat16 is not offered on this CPU, None where it is.
+
+    Args:
+        flags (frozenset[str], optional): CPU flags; this CPU's when None.
+
+    Returns:
+        str, optional: The reason, naming the CPU and the flags it lacks.
+    """
+    if native_bf16(flags):
+        return None
+    where = 'the given CPU flags' if flags is not None else cpu_summary()
+    return (f'bf16 is not offered on this CPU ({where}): it has none of '
+            f'{", ".join(BF16_FLAGS)}, so bfloat16 would be emulated, '
+            'which is slower than fp32')
+
+
+class Bf16Segmentor(LogitsSegmentor):
+    """A segmentor's logits in bfloat16 with ``torch.autocast`` on the CPU.
+
+    A copy of the segmentor has its BatchNorm folded into the convolutions
+    (:func:`~linknet_mm.models.utils.fuse_conv_bn`) and its weights in
+    channels-last order, the layout of oneDNN's fast bfloat16 kernels; the
+    given segmentor is not changed. Convolutions run in bfloat16, the
+    logits come back as float32. Offered only where the CPU computes
+    bfloat16 natively (:func:`~linknet_mm.utils.native_bf16`).
+
+    Args:
+        segmentor (nn.Module): A segmentor from
+            :func:`~linknet_mm.apis.init_segmentor` (``cfg`` and
+            ``dataset_meta`` set).
+        flags (frozenset[str], optional): CPU flags to decide by; this
+            CPU's when None. Defaults to None.
+    """
+
+    def __init__(self,
+                 segmentor: nn.Module,
+                 flags: Optional[FrozenSet[str]] = None) -> None:
+        reason = bf16_unavailable(flags)
+        if reason:
+            raise PrecisionError(reason)
+        super().__init__(segmentor.cfg, segmentor.dataset_meta)
+        model = copy.deepcopy(segmentor).cpu().eval()
+        fuse_conv_bn(model)
+        self.net = SegmentorLogits(model).to(memory_format=torch.channels_last)
+
+    def logits(self, inputs: Tensor) -> Tensor:
+        """Logits of a batch of pixels, computed in bfloat16.
+
+        Args:
+            inputs (Tensor): (N, C, H, W) pixels, see
+                :data:`~linknet_mm.apis.export.INPUT_FORMAT`.
+
+        Returns:
+            Tensor: float32 logits (N, out_channels, H, W).
+        """
+        inputs = inputs.float().contiguous(memory_format=torch.channels_last)
+        with torch.inference_mode(), torch.autocast('cpu', torch.bfloat16):
+            return self.net(inputs).float()

@@ -1,0 +1,117 @@
+"""Segmentors that are one function of raw pixels to logits, as a model."""
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import torch
+import torch.nn as nn
+from mmengine.structures import PixelData
+from mmseg.models.utils import resize
+from mmseg.structures import SegDataSample
+from torch import Tensor
+
+from ..errors import OnnxModelMismatchError
+from .segmentor import ConfigInput, dataset_meta_of, load_config
+
+
+def logits_to_prediction(logits: Tensor, ori_shape: Sequence[int],
+                         align_corners: bool,
+                         threshold: float) -> Tuple[Tensor, Tensor]:
+    """Logits of one image to mmseg's ``seg_logits`` and ``pred_sem_seg``.
+
+    As :meth:`mmseg.models.EncoderDecoder.postprocess_result` does: the
+    logits are resized to the image's original size; several channels
+    give the argmax, one channel its sigmoid above ``threshold``.
+
+    Args:
+        logits (Tensor): (C, H, W) logits at the pipeline's size.
+        ori_shape (Sequence[int]): The image's (H, W).
+        align_corners (bool): Of the decode head.
+        threshold (float): Of a one-channel head.
+
+    Returns:
+        tuple[Tensor, Tensor]: (C, H, W) scores and (1, H, W) class ids, at
+        the original size.
+    """
+    logits = resize(
+        logits[None].float(),
+        size=tuple(ori_shape),
+        mode='bilinear',
+        align_corners=align_corners,
+        warning=False)[0]
+    if logits.shape[0] > 1:
+        return logits, logits.argmax(dim=0, keepdim=True)
+    scores = logits.sigmoid()
+    return scores, (scores > threshold).to(scores)
+
+
+class LogitsSegmentor(nn.Module):
+    """A segmentor that computes logits of a pixel batch in one call.
+
+    Subclasses implement :meth:`logits` (ONNX Runtime, bfloat16 PyTorch,
+    ...); this class gives what :func:`~linknet_mm.apis.predict` and
+    mmseg's inferencer use of a segmentor (``cfg``, ``dataset_meta``,
+    ``test_step``), so images go through the config's own test pipeline
+    and the logits are resized to each image's size as mmseg does.
+
+    Args:
+        config (str | Path | Config): The model's config; an object is
+            copied, not changed.
+        dataset_meta (dict, optional): Class names and palette; the
+            config's dataset's when None. Defaults to None.
+        cfg_options (dict, optional): Overrides of the config. Defaults to
+            None.
+    """
+
+    def __init__(self,
+                 config: ConfigInput,
+                 dataset_meta: Optional[dict] = None,
+                 cfg_options: Optional[dict] = None) -> None:
+        super().__init__()
+        self.cfg = load_config(config, cfg_options)
+        head = self.cfg.model.decode_head
+        self.num_classes = head.num_classes
+        self.out_channels = head.get('out_channels') or head.num_classes
+        self.align_corners = head.get('align_corners', False)
+        self.threshold = head.get('threshold') or 0.3
+        self.dataset_meta = dataset_meta or dataset_meta_of(self.cfg)
+        preprocessor = self.cfg.model.get('data_preprocessor') or {}
+        if preprocessor.get('test_cfg'):
+            raise OnnxModelMismatchError(
+                f'{type(self).__name__} does not pad at test time; '
+                f'{self.cfg.filename}: data_preprocessor.test_cfg='
+                f'{preprocessor.test_cfg} is not supported')
+
+    def logits(self, inputs: Tensor) -> Tensor:
+        """Logits of a batch of pixels.
+
+        Args:
+            inputs (Tensor): (N, C, H, W) pixels, see
+                :data:`~linknet_mm.apis.export.INPUT_FORMAT`.
+
+        Returns:
+            Tensor: float32 logits (N, out_channels, H, W).
+        """
+        raise NotImplementedError
+
+    def test_step(self, data: Dict[str, list]) -> List[SegDataSample]:
+        """Predict a batch packed by ``PackSegInputs``.
+
+        Args:
+            data (dict): ``inputs`` (list of (C, H, W) tensors of one size)
+                and ``data_samples``.
+
+        Returns:
+            list[SegDataSample]: ``data_samples`` with ``seg_logits`` and
+            ``pred_sem_seg`` at each image's original size.
+        """
+        logits = self.logits(torch.stack([x.float() for x in data['inputs']]))
+        samples = data['data_samples']
+        for sample, sample_logits in zip(samples, logits):
+            scores, pred = logits_to_prediction(sample_logits,
+                                                sample.metainfo['ori_shape'],
+                                                self.align_corners,
+                                                self.threshold)
+            sample.set_data(
+                dict(
+                    seg_logits=PixelData(data=scores),
+                    pred_sem_seg=PixelData(data=pred)))
+        return samples

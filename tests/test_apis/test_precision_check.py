@@ -1,0 +1,127 @@
+"""The precision check end to end on a small model and generated slices."""
+import json
+import shutil
+
+import cv2
+import numpy as np
+import pytest
+import torch
+from mmengine.runner import save_checkpoint
+
+from conftest import TINY_BRAIN, load_config
+from linknet_mm.apis import (LinkNetInferencer, SegmentorLogits,
+                             check_precisions, export_onnx, in_precision,
+                             init_segmentor, segment)
+from linknet_mm.apis.labelled_samples import labelled_samples
+from linknet_mm.apis.precision import precision_files
+from linknet_mm.errors import ConfigError
+
+pytestmark = pytest.mark.slow
+
+BF16_CPU = frozenset({'avx2', 'avx512f', 'avx512_bf16'})
+#: ResNet-18 at 1/8 of its width, as tests/data/configs/tiny_linknet_*.py
+NARROW = dict(
+    backbone=dict(stem_channels=8, base_channels=8),
+    decode_head=dict(in_channels=[8, 16, 32, 64], channels=8))
+
+
+def balance(model, cfg, root) -> None:
+    """Shift the tumour logit so a random model finds tumour on half the
+    pixels of the training slices (else it predicts background everywhere
+    and any INT8 model agrees with it)."""
+    logits = SegmentorLogits(model).eval()
+    margins = []
+    with torch.no_grad():
+        for sample in labelled_samples(cfg, str(root), 'train'):
+            out = logits(sample['inputs'][None].float())
+            margins.append((out[:, 1] - out[:, 0]).flatten())
+    model.decode_head.conv_seg.bias.data[1] -= torch.cat(margins).median()
+
+
+@pytest.fixture(scope='module')
+def model_and_checkpoint(brain_root, tmp_path_factory):
+    torch.manual_seed(0)
+    cfg = load_config(TINY_BRAIN, data_root=str(brain_root), model=NARROW)
+    model = init_segmentor(cfg)
+    balance(model, cfg, brain_root)
+    path = tmp_path_factory.mktemp('precision') / 'model.pth'
+    save_checkpoint({'state_dict': model.state_dict(), 'meta': {}}, str(path))
+    model = init_segmentor(cfg, str(path))
+    onnx_file = path.with_name('model.fp32.onnx')
+    export_onnx(model, str(onnx_file))  # once: each check quantizes it
+    return model, str(path), str(onnx_file)
+
+
+@pytest.fixture(scope='module')
+def constant_root(brain_root, tmp_path_factory):
+    """The slices with every image one grey level: a broken calibration."""
+    root = tmp_path_factory.mktemp('constant') / 'brain_tumor'
+    shutil.copytree(brain_root, root)
+    for image in (root / 'images').iterdir():
+        grey = cv2.imread(str(image), cv2.IMREAD_GRAYSCALE)
+        cv2.imwrite(str(image), np.full_like(grey, 60))
+    return root
+
+
+def test_check_records_every_precision(model_and_checkpoint, brain_root):
+    model, checkpoint, fp32 = model_and_checkpoint
+    results, skipped, path = check_precisions(
+        model, checkpoint, str(brain_root), str(brain_root), calib_num=8,
+        flags=BF16_CPU, fp32_onnx=fp32)
+    assert skipped == {}
+    assert list(results) == ['fp32', 'bf16', 'int8']
+    for row in results.values():
+        assert row['images'] == 4  # the test split of 20 generated slices
+        assert 0 <= row['agreement'] <= 1 and row['ms_per_image'] > 0
+        assert 'Dice' in row and 'mIoU' in row
+    assert results['int8']['max_logit_diff'] > 0
+    entry = json.load(open(path))['entries'][-1]
+    assert entry['results'] == results
+    assert entry['check']['int8']['calibration_batches'] == 8
+    assert entry['check']['images'] == 4
+
+
+def test_broken_calibration_is_caught(model_and_checkpoint, brain_root,
+                                      constant_root):
+    model, checkpoint, fp32 = model_and_checkpoint
+    good, _, _ = check_precisions(model, checkpoint, str(brain_root),
+                                  str(brain_root), calib_num=8,
+                                  precisions=['int8'], fp32_onnx=fp32)
+    broken, _, _ = check_precisions(model, checkpoint, str(brain_root),
+                                    str(constant_root), calib_num=8,
+                                    precisions=['int8'], fp32_onnx=fp32)
+    # a random model has near-ties everywhere, so even a good calibration
+    # moves some pixels; the broken one moves many more, and the task metric
+    assert not broken['int8']['ok']
+    assert '|mIoU change| > 0.5 points' in broken['int8']['failed']
+    assert abs(good['int8']['mIoU_change']) <= 0.5
+    assert broken['int8']['agreement'] < good['int8']['agreement'] - 0.03
+
+
+def test_without_bf16_it_is_skipped_with_the_reason(model_and_checkpoint,
+                                                    brain_root):
+    model, checkpoint, fp32 = model_and_checkpoint
+    results, skipped, _ = check_precisions(
+        model, checkpoint, str(brain_root), precisions=['bf16'],
+        flags=frozenset({'avx2'}))
+    assert list(results) == ['fp32']
+    assert 'none of avx512_bf16' in skipped['bf16']
+
+
+def test_int8_model_runs_through_the_api(model_and_checkpoint, brain_root):
+    model, checkpoint, fp32 = model_and_checkpoint
+    check_precisions(model, checkpoint, str(brain_root), str(brain_root),
+                     calib_num=4, check_num=1, precisions=['int8'],
+                     fp32_onnx=fp32)
+    int8 = in_precision(model, checkpoint, 'int8')
+    assert int8.onnx_file == precision_files(checkpoint)['int8']
+    image = cv2.imread(str(next((brain_root / 'images').iterdir())))
+    ours, theirs = segment(model, [image])[0], segment(int8, [image])[0]
+    assert ours.shape == theirs.shape == image.shape[:2]
+    assert (ours == theirs).mean() > 0.9
+
+
+def test_precision_with_an_onnx_file_is_refused(model_and_checkpoint):
+    model, checkpoint, fp32 = model_and_checkpoint
+    with pytest.raises(ConfigError, match='precision it was saved in'):
+        LinkNetInferencer(model.cfg, onnx_file=fp32, precision='int8')
