@@ -73,7 +73,9 @@ setup(
         tensorboard=['tensorboard'],
         wandb=['wandb'],
         analysis=['seaborn'],
-        tests=['pytest', 'onnx', 'onnxruntime', 'onnxscript'],
+        tests=[
+            'pytest', 'pytest-xdist', 'onnx', 'onnxruntime', 'onnxscript'
+        ],
     ),
     license='Apache License 2.0',
 )

@@ -20,6 +20,26 @@ TINY_BRAIN = REPO / 'tests' / 'data' / 'configs' / 'tiny_brain_tumor.py'
 TINY = REPO / 'tests' / 'data' / 'configs' / 'tiny_linknet_cityscapes.py'
 
 
+def _share_cores() -> None:
+    """Under pytest-xdist, give each worker its share of the cores.
+
+    Every worker (and each tool it starts, through ``OMP_NUM_THREADS``)
+    would otherwise run as many threads as there are cores, and threads
+    that lose their core stall every parallel operator.
+    """
+    workers = int(os.environ.get('PYTEST_XDIST_WORKER_COUNT', '1'))
+    if workers <= 1:
+        return
+    cores = len(os.sched_getaffinity(0)) if hasattr(
+        os, 'sched_getaffinity') else os.cpu_count()
+    threads = max(1, cores // workers)
+    os.environ['OMP_NUM_THREADS'] = str(threads)
+    torch.set_num_threads(threads)
+
+
+_share_cores()
+
+
 @pytest.fixture(autouse=True)
 def _mmseg_scope():
     init_default_scope('mmseg')

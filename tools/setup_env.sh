@@ -52,25 +52,26 @@ if [[ ! -x $venv/bin/python ]]; then
 fi
 pip=("$venv/bin/python" -m pip --disable-pip-version-check)
 
-echo "[setup] torch and build prerequisites"
-"${pip[@]}" install -r "$root/requirements/build.txt"
-
+requirements=(-r "$root/requirements/runtime.txt" \
+    -r "$root/requirements/tests.txt")
 if [[ $mmcv == full ]]; then
+    echo "[setup] torch and build prerequisites"
+    "${pip[@]}" install -r "$root/requirements/build.txt"
     echo "[setup] mmcv with compiled ops (first time: ~11 min on 2 cores;" \
          "later runs reuse pip's wheel cache)"
     "${pip[@]}" uninstall -y -q mmcv-lite 2>/dev/null || true
     MAX_JOBS=${MAX_JOBS:-$(nproc)} "${pip[@]}" install \
         --no-build-isolation -r "$root/requirements/mmcv.txt"
+    echo "[setup] runtime and test requirements, linknet_mm (editable)"
 else
-    echo "[setup] mmcv-lite (nothing to compile; LINKNET_MMCV=full for" \
-         "the compiled ops)"
+    echo "[setup] torch, mmcv-lite (nothing to compile; LINKNET_MMCV=full" \
+         "for the compiled ops), runtime and test requirements"
     if has_full_mmcv; then "${pip[@]}" uninstall -y -q mmcv; fi
-    "${pip[@]}" install -r "$root/requirements/mmcv-lite.txt"
+    # one resolver run for everything
+    requirements+=(-r "$root/requirements/build.txt" \
+        -r "$root/requirements/mmcv-lite.txt")
 fi
-
-echo "[setup] runtime and test requirements, linknet_mm (editable)"
-"${pip[@]}" install -r "$root/requirements/runtime.txt" \
-    -r "$root/requirements/tests.txt"
+"${pip[@]}" install "${requirements[@]}"
 "${pip[@]}" install --no-build-isolation --no-deps -e "$root"
 
 "$venv/bin/python" -c 'import linknet_mm, mmseg.models, mmcv.ops' \

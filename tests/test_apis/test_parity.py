@@ -83,3 +83,25 @@ def test_no_image_is_an_error():
                         ['a', 'b'])
     with pytest.raises(ValueError, match='saw no image'):
         check.run([])
+
+
+def test_speed_is_timed_one_precision_after_the_other():
+    label = np.zeros((8, 8), np.int64)
+    calls = []
+
+    def recording(name):
+        run = _logits_of(label)
+
+        def call(inputs):
+            calls.append(name)
+            return run(inputs)
+
+        return call
+
+    check = ParityCheck(recording('fp32'), dict(int8=recording('int8')), 2,
+                        ['background', 'tumor'])
+    results = check.run([_sample(label)] * 3)
+    # parity pass: interleaved; timing: a warm-up and 3 calls each, in blocks
+    assert calls[:6] == ['fp32', 'int8'] * 3
+    assert calls[6:] == ['fp32'] * 4 + ['int8'] * 4
+    assert results['int8']['ms_per_image'] > 0
