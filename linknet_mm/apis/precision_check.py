@@ -39,7 +39,7 @@ def make_int8(model: nn.Module,
               out_file: str,
               calib_dir: str,
               calib_num: int = 300,
-              keep_float_ends: bool = True,
+              keep_float_ends: bool = False,
               method: str = 'minmax',
               fp32_onnx: Optional[str] = None) -> dict:
     """Export the model to ONNX and write its INT8 quantization.
@@ -55,7 +55,7 @@ def make_int8(model: nn.Module,
         calib_dir (str): Calibration data (training split of this folder).
         calib_num (int): Calibration images. Defaults to 300.
         keep_float_ends (bool): See
-            :func:`~linknet_mm.apis.quantize_int8`. Defaults to True.
+            :func:`~linknet_mm.apis.quantize_int8`. Defaults to False.
         method (str): Calibration method. Defaults to 'minmax'.
         fp32_onnx (str, optional): The model's fp32 ONNX export to
             quantize; exported here when None. Defaults to None.
@@ -84,7 +84,7 @@ def check_precisions(model: nn.Module,
                      calib_num: int = 300,
                      check_num: Optional[int] = None,
                      precisions: Sequence[str] = ('bf16', 'int8'),
-                     keep_float_ends: bool = True,
+                     keep_float_ends: bool = False,
                      method: str = 'minmax',
                      flags: Optional[FrozenSet[str]] = None,
                      fp32_onnx: Optional[str] = None
@@ -106,7 +106,7 @@ def check_precisions(model: nn.Module,
         check_num (int, optional): Images checked; all when None.
         precisions (Sequence[str]): Checked besides fp32. Defaults to
             ('bf16', 'int8').
-        keep_float_ends (bool): Of the INT8 model. Defaults to True.
+        keep_float_ends (bool): Of the INT8 model. Defaults to False.
         method (str): Calibration method. Defaults to 'minmax'.
         flags (frozenset[str], optional): CPU flags; this CPU's when None.
         fp32_onnx (str, optional): The checkpoint's fp32 ONNX export to

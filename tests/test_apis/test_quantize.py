@@ -48,11 +48,14 @@ def test_int8_file_is_quantized_and_keeps_dynamic_sizes(int8):
     dims = graph.input[0].type.tensor_type.shape.dim
     assert [d.dim_param for d in dims] == ['batch', '', 'height', 'width']
     assert info['calibration_batches'] == 8
+    assert info['float_nodes'] == []
+
+
+def test_end_convolutions_stay_float_when_asked(tiny, tmp_path):
+    out = tmp_path / 'ends.int8.onnx'
+    info = quantize_int8(str(tiny.onnx), str(out), _calibration(2),
+                         keep_float_ends=True)
     assert len(info['float_nodes']) == 2
-
-
-def test_end_convolutions_stay_float(int8):
-    out, info = int8
     graph = onnx.load(str(out)).graph
     for node in graph.node:
         if node.name in info['float_nodes']:

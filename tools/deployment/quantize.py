@@ -65,10 +65,10 @@ def parse_args() -> argparse.Namespace:
         default='minmax',
         help='how activation ranges are taken from the calibration images')
     parser.add_argument(
-        '--quantize-ends',
+        '--float-ends',
         action='store_true',
-        help='quantize the first and last convolutions too (kept in float '
-        'by default)')
+        help='keep the first and last convolutions in float, should INT8 '
+        'miss the check otherwise (slower)')
     parser.add_argument(
         '--precisions',
         nargs='+',
@@ -103,7 +103,7 @@ def main() -> int:
         calib_num=args.calib_num,
         check_num=args.check_num,
         precisions=args.precisions,
-        keep_float_ends=not args.quantize_ends,
+        keep_float_ends=args.float_ends,
         method=args.calib_method)
     lines = [f'CPU: {cpu_summary()}', format_parity(results)]
     lines += [f'{name}: not offered: {why}' for name, why in skipped.items()]
