@@ -116,7 +116,8 @@ def benchmark(cfg: Config,
         other_cpu['training'] = other.cores
     result['other_cpu_cores'] = other_cpu
     result.update(_peak_memory(result))
-    result['backends'] = list(BACKENDS)
+    timed = {row['backend'] for row in result['inference']}
+    result['backends'] = [name for name in BACKENDS if name in timed]
     return result
 
 
