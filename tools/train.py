@@ -3,19 +3,19 @@
 Same arguments as mmseg 1.x. Differences: ``--cfg-options`` keys are
 checked (see :func:`linknet_mm.utils.load_tool_config`; ``data_root=...``
 moves every dataloader), a missing dataset or config is reported without a
-traceback, and ``runner_type`` from the config is honoured.
+traceback, ``runner_type`` from the config is honoured, and ``--amp``
+also trains on a CPU with native bfloat16 (see
+:func:`linknet_mm.engine.enable_amp`).
 """
 import argparse
-import logging
 import os
 import sys
 
 from mmengine.config import DictAction
-from mmengine.device import get_device
-from mmengine.logging import print_log
 from mmengine.runner import Runner
 
-from linknet_mm.errors import ConfigError, LinkNetError
+from linknet_mm.engine import enable_amp
+from linknet_mm.errors import LinkNetError
 from linknet_mm.utils import load_tool_config, quiet_known_warnings
 from mmseg.registry import RUNNERS
 
@@ -57,19 +57,7 @@ def main() -> None:
     cfg = load_tool_config(args.config, args.cfg_options, args.work_dir,
                            args.launcher)
     if args.amp:
-        if get_device() == 'cpu':
-            raise ConfigError('--amp needs an accelerator (mmengine\'s '
-                              'AmpOptimWrapper runs on gpu, npu, mlu or '
-                              'musa); none was found, train without --amp')
-        if cfg.optim_wrapper.type == 'AmpOptimWrapper':
-            print_log('AMP training is already enabled in your config.',
-                      logger='current', level=logging.WARNING)
-        elif cfg.optim_wrapper.type != 'OptimWrapper':
-            raise ConfigError('--amp needs optim_wrapper.type OptimWrapper, '
-                              f'got {cfg.optim_wrapper.type}')
-        else:
-            cfg.optim_wrapper.type = 'AmpOptimWrapper'
-            cfg.optim_wrapper.loss_scale = 'dynamic'
+        enable_amp(cfg)
     cfg.resume = args.resume
     if 'runner_type' in cfg:
         runner = RUNNERS.build(cfg)

@@ -1,15 +1,18 @@
-"""Engine: safe checkpoint loading, the runner and hooks."""
+"""Engine: safe checkpoint loading, the runner, hooks and ``--amp``."""
+from .amp import enable_amp
 from .checkpoint_reading import (CheckpointMismatchError,
                                  allow_mmengine_checkpoints,
                                  checkpoint_mismatches, read_checkpoint,
                                  state_dict_of)
 from .hooks import TrainingCurvesHook
+from .optim_wrappers import CpuBf16OptimWrapper
 from .runner import SafeRunner, init_cpu_dist
 
 allow_mmengine_checkpoints()
 
 __all__ = [
-    'CheckpointMismatchError', 'SafeRunner', 'TrainingCurvesHook',
-    'allow_mmengine_checkpoints', 'checkpoint_mismatches', 'init_cpu_dist',
-    'read_checkpoint', 'state_dict_of'
+    'CheckpointMismatchError', 'CpuBf16OptimWrapper', 'SafeRunner',
+    'TrainingCurvesHook', 'allow_mmengine_checkpoints',
+    'checkpoint_mismatches', 'enable_amp', 'init_cpu_dist', 'read_checkpoint',
+    'state_dict_of'
 ]

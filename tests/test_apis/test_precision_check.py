@@ -86,12 +86,16 @@ def test_broken_calibration_is_caught(model_and_checkpoint, brain_root,
     model, checkpoint, fp32 = model_and_checkpoint
     good, _, _ = check_precisions(model, checkpoint, str(brain_root),
                                   str(brain_root), calib_num=8,
-                                  precisions=['int8'], fp32_onnx=fp32)
+                                  precisions=['int8'], fp32_onnx=fp32,
+                                  keep_float_ends=True)
     broken, _, _ = check_precisions(model, checkpoint, str(brain_root),
                                     str(constant_root), calib_num=8,
-                                    precisions=['int8'], fp32_onnx=fp32)
-    # a random model has near-ties everywhere, so even a good calibration
-    # moves some pixels; the broken one moves many more, and the task metric
+                                    precisions=['int8'], fp32_onnx=fp32,
+                                    keep_float_ends=True)
+    # A random model has near-ties everywhere, so even a good calibration
+    # moves some pixels (1.4 % seen); the broken one moves many more (11 %)
+    # and the task metric. The ends stay float: quantized too, this narrow
+    # random model is as fragile to a good calibration as to a broken one.
     assert not broken['int8']['ok']
     assert '|mIoU change| > 0.5 points' in broken['int8']['failed']
     assert abs(good['int8']['mIoU_change']) <= 0.5

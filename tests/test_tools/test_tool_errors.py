@@ -3,6 +3,7 @@ import pytest
 import torch
 
 from conftest import TINY_BRAIN, run_tool
+from linknet_mm.utils import cpu_summary, native_bf16
 
 pytestmark = pytest.mark.slow
 
@@ -113,9 +114,11 @@ def test_no_partial_checkpoint_is_left_by_saving(checkpoint):
     assert torch.load(checkpoint)['meta']['iter'] == 3
 
 
-def test_amp_without_an_accelerator(tmp_path, brain_root):
-    if torch.cuda.is_available():
-        pytest.skip('this machine has a GPU: --amp is valid here')
-    _fails('train.py', TINY_BRAIN, '--amp', '--work-dir', tmp_path,
-           '--cfg-options', f'data_root={brain_root}',
-           match='--amp needs an accelerator')
+def test_amp_without_an_accelerator_or_native_bf16(tmp_path, brain_root):
+    if torch.cuda.is_available() or native_bf16():
+        pytest.skip('--amp is valid here: a GPU or a CPU with native bf16 '
+                    '(tests/test_tools/test_train_test.py trains with it)')
+    last = _fails('train.py', TINY_BRAIN, '--amp', '--work-dir', tmp_path,
+                  '--cfg-options', f'data_root={brain_root}',
+                  match='--amp needs an accelerator')
+    assert 'AVX512-BF16' in last and cpu_summary() in last

@@ -15,6 +15,7 @@ import pytest
 import torch
 
 from conftest import REPO, TINY_BRAIN, run_tool
+from linknet_mm.utils import native_bf16
 
 pytestmark = pytest.mark.slow
 
@@ -53,6 +54,20 @@ def test_train_writes_interval_and_best_checkpoints(trained):
     ckpt = torch.load(trained / 'iter_6.pth')  # weights_only=True
     assert ckpt['meta']['iter'] == 6
     assert ckpt['meta']['dataset_meta']['classes'] == ('background', 'tumor')
+
+
+def test_amp_on_a_cpu_with_native_bf16_trains_in_bf16(tmp_path, brain_root):
+    if torch.cuda.is_available() or not native_bf16():
+        pytest.skip('--amp trains in bfloat16 only on a CPU with native bf16')
+    proc = _train(tmp_path, brain_root, 'train_cfg.max_iters=2',
+                  'train_cfg.val_interval=2', extra=['--amp'])
+    assert '--amp: training in bfloat16 on the CPU' in proc.stdout
+    log, = tmp_path.glob('2*/2*.log')
+    assert "type='CpuBf16OptimWrapper'" in log.read_text()
+    assert 'Dice.tumor' in log.read_text()  # validated after bf16 training
+    state = torch.load(tmp_path / 'iter_2.pth')['state_dict']
+    assert {v.dtype for v in state.values() if v.is_floating_point()} == {
+        torch.float32}
 
 
 def test_test_tool_evaluates_a_checkpoint(trained, brain_root, tmp_path):
