@@ -26,6 +26,7 @@ def _runner(work_dir, **cfg) -> SafeRunner:
         default_hooks=dict(
             checkpoint=dict(
                 type='CheckpointHook', interval=ITERS, by_epoch=False)),
+        default_scope='mmseg',  # the val metric below is mmseg's
         cfg=Config(cfg))
 
 
