@@ -14,8 +14,9 @@ from ..apis.onnx_segmentor import OnnxSegmentor
 from ..apis.parity import ParityCheck
 from ..apis.precision import precision_files
 from ..apis.precision_check import make_int8
+from ..errors import ConfigError
 from .benchmark import optimized_module
-from .train_benchmark import make_synthetic_data
+from .train_benchmark import SYNTHETIC_DATA, make_synthetic_data
 
 #: Test images of the synthetic data written when all are to be checked.
 SYNTHETIC_TEST_IMAGES = 16
@@ -64,6 +65,12 @@ def data_for_checks(cfg: Config, check_dir: Optional[str], folder: str,
     """
     if check_dir is not None:
         return check_dir
+    kind = cfg.train_dataloader.dataset.type
+    if kind not in SYNTHETIC_DATA:
+        raise ConfigError(
+            f'no synthetic data for train_dataloader.dataset.type={kind!r}: '
+            'give labelled data for the bf16/INT8 rows with --check-dir, or '
+            'leave them out with --no-low-precision')
     root = osp.join(folder, 'check_data')
     make_synthetic_data(cfg, root, calib_num,
                         check_num or SYNTHETIC_TEST_IMAGES)
