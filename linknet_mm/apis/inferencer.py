@@ -57,7 +57,8 @@ class LinkNetInferencer(MMSegInferencer):
         precision (str): 'fp32', 'bf16', 'int8' or 'auto' (the fastest
             that passed the parity check on this CPU, see
             :mod:`~linknet_mm.apis.precision`); with ``weights``, not with
-            ``onnx_file``. Defaults to 'fp32'.
+            ``onnx_file``; CPU only ('auto' is fp32 on another device).
+            Defaults to 'fp32'.
         cfg_options (dict, optional): Overrides of the config. Defaults to
             None.
     """
@@ -75,6 +76,13 @@ class LinkNetInferencer(MMSegInferencer):
                 f'precision={precision!r} applies to a checkpoint; an ONNX '
                 'file runs in the precision it was saved in (leave '
                 'onnx_file out to use the INT8 model beside the checkpoint)')
+        if not device.startswith('cpu') and precision != 'fp32':
+            if precision != 'auto':
+                raise ConfigError(
+                    f'precision={precision!r} runs on the CPU (bf16 '
+                    'autocast, INT8 in ONNX Runtime); on device='
+                    f'{device!r} use fp32')
+            precision = 'fp32'  # the parity checks are per CPU
         self.onnx_file = onnx_file
         self.precision = precision
         self.fuse_conv_bn = fuse_conv_bn

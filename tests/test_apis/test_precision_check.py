@@ -129,3 +129,10 @@ def test_precision_with_an_onnx_file_is_refused(model_and_checkpoint):
     model, checkpoint, fp32 = model_and_checkpoint
     with pytest.raises(ConfigError, match='precision it was saved in'):
         LinkNetInferencer(model.cfg, onnx_file=fp32, precision='int8')
+
+
+def test_low_precision_is_a_cpu_path(model_and_checkpoint):
+    model, checkpoint, _ = model_and_checkpoint
+    with pytest.raises(ConfigError, match="on device='cuda' use fp32"):
+        LinkNetInferencer(model.cfg, checkpoint, device='cuda',
+                          precision='int8')
