@@ -29,8 +29,8 @@ from linknet_mm.apis import init_segmentor
 from linknet_mm.apis.parity import format_parity
 from linknet_mm.apis.precision_check import check_precisions
 from linknet_mm.errors import LinkNetError
-from linknet_mm.utils import (cpu_summary, load_tool_config,
-                              quiet_known_warnings)
+from linknet_mm.utils import (cpu_summary, int8_dot_product,
+                              load_tool_config, quiet_known_warnings)
 
 
 def parse_args() -> argparse.Namespace:
@@ -107,6 +107,10 @@ def main() -> int:
         method=args.calib_method)
     lines = [f'CPU: {cpu_summary()}', format_parity(results)]
     lines += [f'{name}: not offered: {why}' for name, why in skipped.items()]
+    if 'int8' in results and not int8_dot_product():
+        lines.append('int8: this CPU has no VNNI or AMX-INT8 dot products, '
+                     'so INT8 gains less here (--precision auto weighs it '
+                     'by the timing above)')
     lines.append(f'recorded in {path}')
     print_log('\n'.join(lines), logger='current')
     return 0
