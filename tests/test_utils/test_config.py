@@ -8,8 +8,10 @@ from linknet_mm.utils.config import edit_distance
 CITYSCAPES = str(CONFIGS / 'linknet_cityscapes.py')
 
 
-def test_data_root_moves_every_dataloader():
-    cfg = load_tool_config(CITYSCAPES, {'data_root': '/elsewhere'})
+def test_data_root_moves_every_dataloader(tmp_path):
+    # a work dir of its own: the default, ./work_dirs/..., is created
+    cfg = load_tool_config(CITYSCAPES, {'data_root': '/elsewhere'},
+                           str(tmp_path))
     for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         assert cfg[loader].dataset.data_root == '/elsewhere'
 
