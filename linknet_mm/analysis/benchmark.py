@@ -26,7 +26,7 @@ from mmengine.logging import MMLogger
 from ..apis.export import SegmentorLogits, export_onnx, in_channels_of
 from ..apis.onnx_segmentor import onnx_session
 from ..models.utils import fuse_conv_bn
-from ..utils.cpu import SPEED_FLAGS, cpu_flags, cpu_model, read_cpuinfo
+from ..utils.cpu import cpu_flags, cpu_model, read_cpuinfo, speed_flags
 from .timing import median_time
 
 #: Inference backends of :func:`inference_speed`, in table order; bf16 and
@@ -51,7 +51,7 @@ def machine_info() -> Dict[str, object]:
     load = list(os.getloadavg()) if hasattr(os, 'getloadavg') else None
     return dict(
         cpu=cpu_model(info),
-        cpu_flags=[f for f in SPEED_FLAGS if f in flags],
+        cpu_flags=speed_flags(flags),
         cores=cores,
         torch_threads=torch.get_num_threads(),
         load_average=load,

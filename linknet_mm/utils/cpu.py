@@ -75,9 +75,8 @@ def cpu_summary(info: Optional[Dict[str, str]] = None) -> str:
         avx512_bf16; no amx_tile amx_bf16 amx_int8'.
     """
     info = read_cpuinfo() if info is None else info
-    flags = cpu_flags(info)
-    has = [f for f in SPEED_FLAGS if f in flags]
-    lacks = [f for f in SPEED_FLAGS if f not in flags]
+    has = speed_flags(cpu_flags(info))
+    lacks = [f for f in SPEED_FLAGS if f not in has]
     cores = len(os.sched_getaffinity(0)) if hasattr(
         os, 'sched_getaffinity') else os.cpu_count()
     plural = '' if cores == 1 else 's'
