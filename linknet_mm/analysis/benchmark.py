@@ -23,9 +23,9 @@ import torch.nn as nn
 from mmengine.analysis import get_model_complexity_info
 from mmengine.logging import MMLogger
 
-from ..apis.export import SegmentorLogits, export_onnx, in_channels_of
+from ..apis.export import (SegmentorLogits, export_onnx, in_channels_of,
+                           optimized_module)
 from ..apis.onnx_segmentor import onnx_session
-from ..models.utils import fuse_conv_bn
 from ..utils.cpu import cpu_flags, cpu_model, read_cpuinfo, speed_flags
 from .timing import median_time
 
@@ -174,26 +174,6 @@ def complexity(segmentor: nn.Module, hw: Tuple[int, int]) -> Dict[str, float]:
     finally:
         logger.setLevel(level)
     return dict(params=float(info['params']), flops=float(info['flops']))
-
-
-def optimized_module(segmentor: nn.Module) -> nn.Module:
-    """The fast PyTorch path: folded BatchNorm, channels-last weights.
-
-    A copy of the segmentor's :class:`~linknet_mm.apis.SegmentorLogits`
-    with every conv+BN pair folded
-    (:func:`~linknet_mm.models.utils.fuse_conv_bn`) and its weights in
-    ``torch.channels_last`` layout; feed it channels-last inputs under
-    ``torch.inference_mode``.
-
-    Args:
-        segmentor (nn.Module): The segmentor (not changed).
-
-    Returns:
-        nn.Module: The optimised module in eval mode.
-    """
-    model = copy.deepcopy(segmentor).eval()
-    fuse_conv_bn(model)
-    return SegmentorLogits(model).eval().to(memory_format=torch.channels_last)
 
 
 @contextmanager

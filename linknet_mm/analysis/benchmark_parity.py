@@ -8,14 +8,13 @@ from mmengine.config import Config
 from torch import Tensor
 
 from ..apis.bf16_segmentor import Bf16Segmentor
-from ..apis.export import SegmentorLogits
+from ..apis.export import SegmentorLogits, optimized_module
 from ..apis.labelled_samples import labelled_samples
 from ..apis.onnx_segmentor import OnnxSegmentor
 from ..apis.parity import ParityCheck
 from ..apis.precision import precision_files
 from ..apis.precision_check import make_int8
 from ..errors import ConfigError
-from .benchmark import optimized_module
 from .train_benchmark import SYNTHETIC_DATA, make_synthetic_data
 
 #: Test images of the synthetic data written when all are to be checked.

@@ -1,5 +1,4 @@
 """A segmentor in bfloat16 on the CPU: BN folded, channels-last, autocast."""
-import copy
 from typing import FrozenSet, Optional
 
 import torch
@@ -7,9 +6,8 @@ import torch.nn as nn
 from torch import Tensor
 
 from ..errors import PrecisionError
-from ..models.utils import fuse_conv_bn
 from ..utils.cpu import BF16_FLAGS, cpu_summary, native_bf16
-from .export import SegmentorLogits
+from .export import optimized_module
 from .logits_segmentor import LogitsSegmentor
 
 
@@ -33,10 +31,11 @@ def bf16_unavailable(flags: Optional[FrozenSet[str]] = None) -> Optional[str]:
 class Bf16Segmentor(LogitsSegmentor):
     """A segmentor's logits in bfloat16 with ``torch.autocast`` on the CPU.
 
-    A copy of the segmentor has its BatchNorm folded into the convolutions
-    (:func:`~linknet_mm.models.utils.fuse_conv_bn`) and its weights in
-    channels-last order, the layout of oneDNN's fast bfloat16 kernels; the
-    given segmentor is not changed. Convolutions run in bfloat16, the
+    The optimised module of the segmentor
+    (:func:`~linknet_mm.apis.export.optimized_module`: a copy with its
+    BatchNorm folded into the convolutions and its weights channels-last,
+    the layout of oneDNN's fast bfloat16 kernels); the given segmentor is
+    not changed. Convolutions run in bfloat16, the
     logits come back as float32. Offered only where the CPU computes
     bfloat16 natively (:func:`~linknet_mm.utils.native_bf16`).
 
@@ -55,9 +54,7 @@ class Bf16Segmentor(LogitsSegmentor):
         if reason:
             raise PrecisionError(reason)
         super().__init__(segmentor.cfg, segmentor.dataset_meta)
-        model = copy.deepcopy(segmentor).cpu().eval()
-        fuse_conv_bn(model)
-        self.net = SegmentorLogits(model).to(memory_format=torch.channels_last)
+        self.net = optimized_module(segmentor).cpu()
 
     def logits(self, inputs: Tensor) -> Tensor:
         """Logits of a batch of pixels, computed in bfloat16.

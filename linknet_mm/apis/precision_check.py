@@ -1,5 +1,4 @@
 """Make the INT8 model of a checkpoint and check every precision on it."""
-import copy
 import logging
 import os.path as osp
 import tempfile
@@ -9,7 +8,7 @@ import torch
 import torch.nn as nn
 from mmengine.logging import print_log
 
-from ..models.utils import fuse_conv_bn
+from ..models.utils import fused_copy
 from .bf16_segmentor import Bf16Segmentor
 from .export import SegmentorLogits, export_onnx
 from .labelled_samples import labelled_samples
@@ -45,7 +44,7 @@ def make_int8(model: nn.Module,
     """Export the model to ONNX and write its INT8 quantization.
 
     The export is of a copy with every BatchNorm folded into its
-    convolution (:func:`~linknet_mm.models.utils.fuse_conv_bn`; ONNX
+    convolution (:func:`~linknet_mm.models.utils.fused_copy`; ONNX
     Runtime folds Conv+BN itself but not ConvTranspose+BN), so each
     convolution is quantized with its norm.
 
@@ -67,9 +66,7 @@ def make_int8(model: nn.Module,
     with tempfile.TemporaryDirectory() as tmp:
         fp32 = fp32_onnx or osp.join(tmp, 'fp32.onnx')
         if fp32_onnx is None:
-            folded = copy.deepcopy(model).eval()
-            fuse_conv_bn(folded)
-            export_onnx(folded, fp32)
+            export_onnx(fused_copy(model), fp32)
         info = quantize_int8(fp32, out_file,
                              calibration_batches(model.cfg, calib_dir,
                                                  calib_num),
