@@ -177,8 +177,8 @@ def complexity(segmentor: nn.Module, hw: Tuple[int, int]) -> Dict[str, float]:
 
 
 @contextmanager
-def _onnx_file(segmentor: nn.Module, onnx_file: Optional[str],
-               hw: Tuple[int, int]) -> Iterator[str]:
+def onnx_file_for(segmentor: nn.Module, onnx_file: Optional[str],
+                  hw: Tuple[int, int]) -> Iterator[str]:
     """The given ONNX file, or a temporary export of the segmentor.
 
     Args:
@@ -246,7 +246,7 @@ def inference_speed(segmentor: nn.Module,
     optimized = optimized_module(segmentor)
     channels = in_channels_of(segmentor)
     rows = []
-    with _onnx_file(segmentor, onnx_file, hw) as path:
+    with onnx_file_for(segmentor, onnx_file, hw) as path:
         sessions = dict(onnxruntime=onnx_session(path, num_threads=threads))
         if int8_file is not None:
             sessions['int8'] = onnx_session(int8_file, num_threads=threads)

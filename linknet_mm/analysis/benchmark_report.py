@@ -15,9 +15,8 @@ from mmengine.config import Config
 
 from ..apis import init_segmentor
 from ..apis.bf16_segmentor import bf16_unavailable
-from ..apis.export import export_onnx
 from .benchmark import (BACKENDS, OtherCpuLoad, PeakRSS, complexity,
-                        inference_speed, machine_info)
+                        inference_speed, machine_info, onnx_file_for)
 from .benchmark_parity import (backend_parity, data_for_checks,
                                int8_for_benchmark)
 from .train_benchmark import compare_training, make_synthetic_data
@@ -86,10 +85,8 @@ def benchmark(cfg: Config,
         model_load_peak_rss_mib=load_peak.mib)
     result.update(complexity(model, hw))
     other_cpu = {}
-    with tempfile.TemporaryDirectory() as folder:
-        if onnx_file is None:
-            onnx_file = osp.join(folder, 'model.onnx')
-            export_onnx(model, onnx_file, example_hw=hw)
+    with onnx_file_for(model, onnx_file, hw) as onnx_file, \
+            tempfile.TemporaryDirectory() as folder:
         bf16, int8, checks = False, None, None
         if low_precision:
             checks = data_for_checks(cfg, check_dir, folder, calib_num,
