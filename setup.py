@@ -73,8 +73,10 @@ setup(
         tensorboard=['tensorboard'],
         wandb=['wandb'],
         analysis=['seaborn'],
+        tflite=['tflite'],  # tools/model_converters/mobilenetv2_tflite2mmseg
         tests=[
-            'pytest', 'pytest-xdist', 'onnx', 'onnxruntime', 'onnxscript'
+            'pytest', 'pytest-xdist', 'onnx', 'onnxruntime', 'onnxscript',
+            'tflite', 'ai-edge-litert'
         ],
     ),
     license='Apache License 2.0',

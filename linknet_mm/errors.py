@@ -44,6 +44,17 @@ class OnnxModelMismatchError(LinkNetError, ValueError):
     """An ONNX file that does not fit the config it is run with."""
 
 
+class PretrainedNotFoundError(LinkNetError, FileNotFoundError):
+    """Pretrained weights named by a config's ``init_cfg`` are missing.
+
+    The message says how to get or make them.
+    """
+
+
+class WeightConversionError(LinkNetError, ValueError):
+    """A file of weights from another framework that cannot be converted."""
+
+
 class PrecisionError(LinkNetError, ValueError):
     """A precision this CPU does not offer, or whose files are missing."""
 

@@ -16,6 +16,9 @@ from linknet_mm.synthetic.brain_tumor import make_brain_tumor
 REPO = Path(__file__).resolve().parents[1]
 CONFIGS = REPO / 'configs'
 REAL_DATA = REPO.parent / 'shared' / 'data' / 'real'
+WEIGHTS = REPO.parent / 'shared' / 'data' / 'weights'
+#: TensorFlow's ImageNet MobileNetV2, int8 (see WEIGHTS / 'SOURCES.md').
+MOBILENET_TFLITE = 'tf2_mobilenet_v2_1.0_224_ptq.tflite'
 TINY_BRAIN = REPO / 'tests' / 'data' / 'configs' / 'tiny_brain_tumor.py'
 TINY = REPO / 'tests' / 'data' / 'configs' / 'tiny_linknet_cityscapes.py'
 
@@ -59,6 +62,24 @@ def real_data(name: str) -> Path:
     if not folder.is_dir():
         pytest.skip(f'real sample data not found at {folder}')
     return folder
+
+
+def shared_weights(name: str) -> Path:
+    """A file of ../shared/data/weights; the test is skipped without it."""
+    path = WEIGHTS / name
+    if not path.is_file():
+        pytest.skip(f'shared weights not found at {path}')
+    return path
+
+
+@pytest.fixture(scope='session')
+def converted_mobilenet(tmp_path_factory) -> Path:
+    """The real TFLite MobileNetV2 converted to an mmseg checkpoint."""
+    from linknet_mm.models.converters import convert_mobilenetv2_tflite
+    path = tmp_path_factory.mktemp('converted') / 'mobilenet_v2.pth'
+    convert_mobilenetv2_tflite(str(shared_weights(MOBILENET_TFLITE)),
+                               str(path))
+    return path
 
 
 @pytest.fixture(scope='session')

@@ -28,7 +28,7 @@ def test_config_carries_plugin_import_and_scope(path):
     assert cfg.runner_type == 'SafeRunner'
     assert cfg.model.decode_head.type == 'LinkNetHead'
     assert cfg.model.backbone.init_cfg is None or \
-        cfg.model.backbone.init_cfg.type == 'Pretrained'
+        cfg.model.backbone.init_cfg.type in ('Pretrained', 'StrictPretrained')
 
 
 @pytest.mark.parametrize('path', LEAVES, ids=lambda p: p.stem)

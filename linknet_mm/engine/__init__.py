@@ -1,4 +1,5 @@
-"""Engine: safe checkpoint loading, the runner, hooks and ``--amp``."""
+"""Engine: safe checkpoint loading, strict pretrained weights, the runner,
+hooks and ``--amp``."""
 from .amp import enable_amp
 from .checkpoint_reading import (CheckpointMismatchError,
                                  allow_mmengine_checkpoints,
@@ -7,12 +8,13 @@ from .checkpoint_reading import (CheckpointMismatchError,
 from .hooks import TrainingCurvesHook
 from .optim_wrappers import CpuBf16OptimWrapper
 from .runner import SafeRunner, init_cpu_dist
+from .strict_pretrained import StrictPretrainedInit
 
 allow_mmengine_checkpoints()
 
 __all__ = [
     'CheckpointMismatchError', 'CpuBf16OptimWrapper', 'SafeRunner',
-    'TrainingCurvesHook', 'allow_mmengine_checkpoints',
-    'checkpoint_mismatches', 'enable_amp', 'init_cpu_dist', 'read_checkpoint',
-    'state_dict_of'
+    'StrictPretrainedInit', 'TrainingCurvesHook',
+    'allow_mmengine_checkpoints', 'checkpoint_mismatches', 'enable_amp',
+    'init_cpu_dist', 'read_checkpoint', 'state_dict_of'
 ]
