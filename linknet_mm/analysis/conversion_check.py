@@ -4,10 +4,12 @@ The backbone is built from a config, with its ``init_cfg`` (the converted
 checkpoint) and its data preprocessor's normalisation, exactly as training
 would see them; the TF head convolution and classifier, which the backbone
 does not have, come from the ``.tflite`` file. Both classify the same RGB
-images; the check reports how often their top-1 classes agree and the
-largest logit difference, once with mmseg's symmetric padding and once with
-TF's "SAME" padding of the stride-2 convolutions (which pads only the
-bottom and right of even inputs).
+images; the check reports how often their top-1 classes agree, the logit
+differences and, for an int8 file, how closely each layer reproduces
+TFLite's (:mod:`.layerwise_check`), once with the config's padding and,
+when that is mmseg's symmetric one, once with TF's "SAME" padding of the
+stride-2 convolutions (which pads only the bottom and right of even
+inputs), the padding the weights were trained with.
 """
 import glob
 import logging
@@ -23,7 +25,7 @@ from mmengine.config import Config
 from mmengine.logging import MMLogger
 from torch import Tensor
 
-from ..errors import ConfigError, ImageReadError
+from ..errors import ConfigError, ImageReadError, InputError
 from ..models.converters import (TfliteConv, mobilenetv2_from_tflite,
                                  ohwi_to_oihw, read_tflite_convs)
 from .layerwise_check import MIN_WITHIN_ONE_STEP, layerwise_steps
@@ -135,6 +137,9 @@ def read_check_images(paths: Sequence[str],
             f for f in glob.glob(osp.join(path, '*'))
             if f.lower().endswith(('.jpg', '.jpeg', '.png', RAW_SUFFIX)))
                   if osp.isdir(path) else [path])
+    if not files:
+        raise InputError(f'no images in {list(paths)}; expected .jpg, .png '
+                         f'or {RAW_SUFFIX} files')
     return {path: _read_one(path, photo_halves) for path in files}
 
 

@@ -10,7 +10,7 @@ from conftest import CONFIGS, MOBILENET_TFLITE, real_data, shared_weights
 from linknet_mm.analysis.conversion_check import (
     INPUT_TOLERANCE, check_conversion, read_check_images, tf_same_padding)
 from linknet_mm.analysis.layerwise_check import fake_quantize
-from linknet_mm.errors import ImageReadError
+from linknet_mm.errors import ImageReadError, InputError
 
 CONFIG = CONFIGS / 'linknet' / (
     'linknet_mobilenet-v2-in1k-pre_1xb8-3k_brain-tumor-256x256.py')
@@ -114,6 +114,12 @@ def test_raw_rgb_of_another_size_is_refused(tmp_path):
     path.write_bytes(bytes(100))
     with pytest.raises(ImageReadError, match='small.rgb: 100 bytes'):
         read_check_images([str(path)])
+
+
+def test_a_folder_without_images_is_named(tmp_path):
+    (tmp_path / 'notes.txt').write_text('no pictures here')
+    with pytest.raises(InputError, match=str(tmp_path)):
+        read_check_images([str(tmp_path)])
 
 
 def test_photo_halves_keep_the_left_half(tmp_path):
