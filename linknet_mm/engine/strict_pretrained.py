@@ -21,8 +21,8 @@ import torch.nn as nn
 from mmengine.logging import print_log
 from mmengine.registry import WEIGHT_INITIALIZERS
 
-from ..errors import (MAX_LISTED, CheckpointMismatchError,
-                      PretrainedNotFoundError)
+from ..errors import (CheckpointMismatchError, PretrainedNotFoundError,
+                      shorten)
 from .checkpoint_reading import (checkpoint_mismatches, read_checkpoint,
                                  state_dict_of)
 
@@ -82,10 +82,8 @@ class StrictPretrainedInit:
         if problems:
             raise CheckpointMismatchError(
                 f'pretrained weights {self.checkpoint!r} do not fit '
-                f'{type(module).__name__} ({len(problems)} tensors): ' +
-                '; '.join(problems[:MAX_LISTED]) +
-                (f' and {len(problems) - MAX_LISTED} more'
-                 if len(problems) > MAX_LISTED else ''))
+                f'{type(module).__name__} ({len(problems)} tensors): '
+                f'{shorten(problems)}')
         module.load_state_dict(state_dict, strict=False)
         print_log(
             f'{type(module).__name__}: all {len(state_dict)} tensors loaded '
