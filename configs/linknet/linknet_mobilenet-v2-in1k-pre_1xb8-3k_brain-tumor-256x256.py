@@ -17,7 +17,7 @@ model = dict(
             checkpoint=pretrained,
             how_to_get='convert TensorFlow\'s ImageNet MobileNetV2 with '
             '`python tools/model_converters/mobilenetv2_tflite2mmseg.py '
-            f'tf2_mobilenet_v2_1.0_224_ptq.tflite {pretrained}` (where to '
+            'tf2_mobilenet_v2_1.0_224_ptq.tflite {checkpoint}` (where to '
             'get the .tflite file: README, "ImageNet weights offline")')))
 train_cfg = dict(val_interval=250)
 default_hooks = dict(checkpoint=dict(interval=250))

@@ -34,7 +34,8 @@ class StrictPretrainedInit:
     Args:
         checkpoint (str): Local path or URL of the checkpoint.
         how_to_get (str, optional): What to do when the local file is
-            missing (e.g. the command that writes it); said in the error.
+            missing (e.g. the command that writes it); said in the error,
+            with ``{checkpoint}`` replaced by the checkpoint's path.
         prefix (str, optional): Load only the tensors under this prefix
             (e.g. ``'backbone.'`` of a whole segmentor), prefix removed.
 
@@ -49,7 +50,8 @@ class StrictPretrainedInit:
                  prefix: Optional[str] = None) -> None:
         remote = '://' in checkpoint
         if not remote and not osp.isfile(checkpoint):
-            hint = f'; {how_to_get}' if how_to_get else ''
+            hint = ('; ' + how_to_get.replace('{checkpoint}', checkpoint)
+                    if how_to_get else '')
             raise PretrainedNotFoundError(
                 f'pretrained weights {checkpoint!r} (init_cfg of the '
                 f'config) not found{hint}')

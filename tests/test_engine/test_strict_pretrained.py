@@ -33,7 +33,9 @@ def test_missing_file_names_the_converter_command(tmp_path):
         model.init_weights()
     message = str(error.value)
     assert 'checkpoints/mobilenet.pth' in message
-    assert 'tools/model_converters/mobilenetv2_tflite2mmseg.py' in message
+    assert ('tools/model_converters/mobilenetv2_tflite2mmseg.py '
+            'tf2_mobilenet_v2_1.0_224_ptq.tflite '
+            f'{tmp_path}/checkpoints/mobilenet.pth`') in message
 
 
 def _broken(converted, tmp_path, edit):
