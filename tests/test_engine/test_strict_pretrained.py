@@ -76,3 +76,19 @@ def test_a_tensor_the_backbone_lacks_is_named(converted_mobilenet, tmp_path):
                        match=r'conv2\.conv\.weight: not a tensor of '
                        'MobileNetV2'):
         _segmentor(path).init_weights()
+
+
+def test_prefix_loads_the_backbone_of_a_whole_segmentor(
+        converted_mobilenet, tmp_path):
+    backbone = torch.load(converted_mobilenet, weights_only=True)
+    state = {f'backbone.{k}': v for k, v in backbone['state_dict'].items()}
+    state['decode_head.conv_seg.weight'] = torch.zeros(2, 32, 1, 1)
+    path = tmp_path / 'segmentor.pth'
+    save_checkpoint({'state_dict': state}, str(path))
+    cfg = Config.fromfile(str(CONFIG))
+    cfg.model.backbone.init_cfg.update(checkpoint=str(path),
+                                       prefix='backbone.')
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+    assert torch.equal(model.backbone.conv1.bn.bias,
+                       backbone['state_dict']['conv1.bn.bias'])
