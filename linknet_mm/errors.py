@@ -72,3 +72,30 @@ def shorten(items: Sequence[str], limit: int = MAX_LISTED) -> str:
     shown = list(items[:limit])
     more = len(items) - len(shown)
     return f'{shown} and {more} more' if more else f'{shown}'
+
+
+def error_line(error: BaseException) -> str:
+    """The message of ``error`` as the tools print it: one line.
+
+    PyTorch's DataLoader re-raises an error from a worker process as the
+    same type with the worker's whole traceback as its message ("Caught
+    InputError in DataLoader worker process 0. Original Traceback...");
+    for such an error this returns the original message, the traceback's
+    last line without the type's name.
+
+    Args:
+        error (BaseException): The error caught.
+
+    Returns:
+        str: The message to print.
+    """
+    message = str(error)
+    if not message.startswith('Caught ') or 'Original Traceback' not in \
+            message:
+        return message
+    last = message.rstrip().splitlines()[-1]
+    name = type(error).__name__
+    for prefix in (f'{type(error).__module__}.{name}: ', f'{name}: '):
+        if last.startswith(prefix):
+            return last[len(prefix):]
+    return last

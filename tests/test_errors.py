@@ -1,5 +1,6 @@
 """linknet_mm.errors: one base class, built-in bases kept, one limit."""
 import pytest
+import torch
 
 from linknet_mm import errors
 from linknet_mm.errors import MAX_LISTED, LinkNetError, shorten
@@ -33,3 +34,25 @@ def test_shorten():
     assert shorten(names).endswith("] and 3 more")
     assert shorten(names[:2]) == "['0', '1']"
     assert shorten(names, limit=1) == f"['0'] and {len(names) - 1} more"
+
+
+class _Broken(torch.utils.data.Dataset):
+    def __len__(self):
+        return 1
+
+    def __getitem__(self, idx):
+        raise errors.InputError('data/x/17.jpg: expected a composite')
+
+
+def test_error_line_unwraps_a_dataloader_worker_traceback():
+    loader = torch.utils.data.DataLoader(_Broken(), num_workers=1)
+    with pytest.raises(errors.InputError) as caught:
+        next(iter(loader))
+    assert 'Original Traceback' in str(caught.value)
+    assert errors.error_line(caught.value) == \
+        'data/x/17.jpg: expected a composite'
+
+
+def test_error_line_keeps_a_plain_message():
+    assert errors.error_line(errors.InputError('Caught it: a.jpg')) == \
+        'Caught it: a.jpg'

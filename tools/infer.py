@@ -36,7 +36,7 @@ from mmengine.logging import print_log
 from linknet_mm.apis import LinkNetInferencer, ResultWriter, segment_path
 from linknet_mm.apis.writing import input_kind
 from linknet_mm.apis.precision import PRECISION_CHOICES
-from linknet_mm.errors import LinkNetError
+from linknet_mm.errors import LinkNetError, error_line
 from linknet_mm.utils import load_tool_config, quiet_known_warnings
 
 
@@ -139,4 +139,4 @@ if __name__ == '__main__':
     try:
         main()
     except (LinkNetError, FileNotFoundError) as error:
-        sys.exit(f'error: {error}')
+        sys.exit(f'error: {error_line(error)}')

@@ -12,7 +12,7 @@ import sys
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-from linknet_mm.errors import ConfigError, LinkNetError
+from linknet_mm.errors import ConfigError, LinkNetError, error_line
 from linknet_mm.utils import load_tool_config, quiet_known_warnings
 from mmseg.registry import RUNNERS
 
@@ -114,4 +114,4 @@ if __name__ == '__main__':
     try:
         main()
     except LinkNetError as error:
-        sys.exit(f'error: {error}')
+        sys.exit(f'error: {error_line(error)}')

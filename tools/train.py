@@ -15,7 +15,7 @@ from mmengine.config import DictAction
 from mmengine.runner import Runner
 
 from linknet_mm.engine import enable_amp
-from linknet_mm.errors import LinkNetError
+from linknet_mm.errors import LinkNetError, error_line
 from linknet_mm.utils import load_tool_config, quiet_known_warnings
 from mmseg.registry import RUNNERS
 
@@ -70,4 +70,4 @@ if __name__ == '__main__':
     try:
         main()
     except LinkNetError as error:
-        sys.exit(f'error: {error}')
+        sys.exit(f'error: {error_line(error)}')

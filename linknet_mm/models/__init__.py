@@ -1,4 +1,7 @@
 """LinkNet models."""
 from .decode_heads import LinkNetDecoderBlock, LinkNetHead
+from .losses import ClassWeightedCrossEntropyLoss
 
-__all__ = ['LinkNetDecoderBlock', 'LinkNetHead']
+__all__ = [
+    'ClassWeightedCrossEntropyLoss', 'LinkNetDecoderBlock', 'LinkNetHead'
+]

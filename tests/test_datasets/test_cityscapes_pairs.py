@@ -150,6 +150,9 @@ def test_broken_composite_in_val_is_named(pairs_root, tmp_path, broken):
                                 'truncated' else b'')
     cfg = Config.fromfile(BASE_CFG)
     cfg.val_dataloader.dataset.data_root = str(tmp_path)
+    # the pre-flight check off: the load-time error (test_composite_check
+    # covers the check)
+    cfg.val_dataloader.dataset.check_files = False
     dataset = DATASETS.build(cfg.val_dataloader.dataset)
     with pytest.raises(ImageReadError,
                        match=f'{val / "1.jpg"} is .*re-download'):

@@ -1,8 +1,11 @@
 """Bad input to tools/train.py and tools/test.py: one clear line each."""
+import cv2
+import numpy as np
 import pytest
 import torch
 
-from conftest import TINY_BRAIN, run_tool
+from conftest import TINY, TINY_BRAIN, run_tool
+from linknet_mm.synthetic import make_cityscapes_pairs
 from linknet_mm.utils import cpu_summary, native_bf16
 
 pytestmark = pytest.mark.slow
@@ -122,3 +125,31 @@ def test_amp_without_an_accelerator_or_native_bf16(tmp_path, brain_root):
                   '--cfg-options', f'data_root={brain_root}',
                   match='--amp needs an accelerator')
     assert 'AVX512-BF16' in last and cpu_summary() in last
+
+
+def _pairs_with(tmp_path, name, image):
+    """Two good generated training composites and ``image`` beside them."""
+    root = tmp_path / 'pairs'
+    make_cityscapes_pairs(str(root), num_train=2, num_val=1, seed=0)
+    assert cv2.imwrite(str(root / 'train' / name), image)
+    return root
+
+
+def test_square_composite_stops_training_before_it_starts(tmp_path):
+    image = np.random.default_rng(0).integers(0, 255, (64, 64, 3), np.uint8)
+    root = _pairs_with(tmp_path, '9.jpg', image)
+    _fails('train.py', TINY, '--work-dir', tmp_path / 'work', '--cfg-options',
+           f'data_root={root}', 'train_cfg.max_iters=2',
+           match=f'{root / "train" / "9.jpg"} is 64x64 (HxW), not twice')
+
+
+def test_grey_composite_met_in_a_dataloader_worker_is_one_line(tmp_path):
+    # three equal channels pass the header check; the loading transform in
+    # a worker process refuses the file, and the tool prints its message
+    grey = np.random.default_rng(0).integers(0, 255, (64, 128), np.uint8)
+    root = _pairs_with(tmp_path, '9.jpg', np.repeat(grey[..., None], 3, 2))
+    _fails('train.py', TINY, '--work-dir', tmp_path / 'work', '--cfg-options',
+           f'data_root={root}', 'train_cfg.max_iters=6',
+           'train_dataloader.num_workers=1',
+           'train_dataloader.sampler.shuffle=False',
+           match=f'{root / "train" / "9.jpg"}: expected a colour composite')

@@ -36,7 +36,7 @@ import torch
 from mmengine.config import DictAction
 
 from linknet_mm.analysis.benchmark_report import benchmark, format_table
-from linknet_mm.errors import LinkNetError
+from linknet_mm.errors import LinkNetError, error_line
 from linknet_mm.utils import load_tool_config
 
 
@@ -148,4 +148,4 @@ if __name__ == '__main__':
     try:
         main()
     except (LinkNetError, FileNotFoundError) as error:
-        sys.exit(f'error: {error}')
+        sys.exit(f'error: {error_line(error)}')

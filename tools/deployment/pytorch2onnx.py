@@ -23,7 +23,7 @@ from mmengine.logging import print_log
 
 from linknet_mm.apis import OnnxSegmentor, check_logits, export_onnx
 from linknet_mm.apis.export import model_to_export, report_check
-from linknet_mm.errors import LinkNetError
+from linknet_mm.errors import LinkNetError, error_line
 
 
 def parse_args() -> argparse.Namespace:
@@ -90,4 +90,4 @@ if __name__ == '__main__':
     try:
         sys.exit(main())
     except (LinkNetError, FileNotFoundError) as error:
-        sys.exit(f'error: {error}')
+        sys.exit(f'error: {error_line(error)}')

@@ -26,7 +26,7 @@ from torch import Tensor
 
 from linknet_mm.apis import check_logits, export_torchscript
 from linknet_mm.apis.export import model_to_export, report_check
-from linknet_mm.errors import LinkNetError
+from linknet_mm.errors import LinkNetError, error_line
 
 
 def parse_args() -> argparse.Namespace:
@@ -86,4 +86,4 @@ if __name__ == '__main__':
     try:
         sys.exit(main())
     except (LinkNetError, FileNotFoundError) as error:
-        sys.exit(f'error: {error}')
+        sys.exit(f'error: {error_line(error)}')

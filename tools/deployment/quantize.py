@@ -28,7 +28,7 @@ from mmengine.logging import print_log
 from linknet_mm.apis import init_segmentor
 from linknet_mm.apis.parity import format_parity
 from linknet_mm.apis.precision_check import check_precisions
-from linknet_mm.errors import LinkNetError
+from linknet_mm.errors import LinkNetError, error_line
 from linknet_mm.utils import (cpu_summary, int8_dot_product,
                               load_tool_config, quiet_known_warnings)
 
@@ -120,4 +120,4 @@ if __name__ == '__main__':
     try:
         sys.exit(main())
     except (LinkNetError, FileNotFoundError) as error:
-        sys.exit(f'error: {error}')
+        sys.exit(f'error: {error_line(error)}')

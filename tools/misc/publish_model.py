@@ -13,7 +13,7 @@ import argparse
 import sys
 
 from linknet_mm.apis.publish import publish_checkpoint
-from linknet_mm.errors import LinkNetError
+from linknet_mm.errors import LinkNetError, error_line
 
 
 def parse_args() -> argparse.Namespace:
@@ -35,4 +35,4 @@ if __name__ == '__main__':
     try:
         main()
     except LinkNetError as error:
-        sys.exit(f'error: {error}')
+        sys.exit(f'error: {error_line(error)}')

@@ -17,7 +17,7 @@ from mmengine.registry import init_default_scope
 
 from linknet_mm.analysis.conversion_check import (
     INPUT_TOLERANCE, check_conversion, read_check_images)
-from linknet_mm.errors import LinkNetError
+from linknet_mm.errors import LinkNetError, error_line
 from linknet_mm.utils import read_config
 
 #: How many images' top-1 classes are listed.
@@ -87,4 +87,4 @@ if __name__ == '__main__':
     try:
         main()
     except (LinkNetError, FileNotFoundError, ImportError) as error:
-        sys.exit(f'error: {error}')
+        sys.exit(f'error: {error_line(error)}')

@@ -8,7 +8,7 @@ bgr_to_rgb=True``). See :mod:`linknet_mm.models.converters`.
 import argparse
 import sys
 
-from linknet_mm.errors import LinkNetError
+from linknet_mm.errors import LinkNetError, error_line
 from linknet_mm.models.converters import convert_mobilenetv2_tflite
 
 
@@ -35,4 +35,4 @@ if __name__ == '__main__':
     try:
         main()
     except (LinkNetError, FileNotFoundError, ImportError) as error:
-        sys.exit(f'error: {error}')
+        sys.exit(f'error: {error_line(error)}')
