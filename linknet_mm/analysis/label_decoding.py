@@ -4,8 +4,9 @@ Used by ``tools/analysis_tools/benchmark_label_decoding.py`` and the
 decoder's tests: how many pixels decode to their true trainId, over all
 pixels and away from class edges, for :class:`CityscapesColorDecoder` and
 for plain nearest-palette decoding, on generated composites and on
-composites built from real gtFine labelId maps; and how fast the whole
-path (JPEG decode, split, label decoding) runs.
+composites built from real gtFine labelId maps; how fast the whole path
+(JPEG decode, split, label decoding) runs; and how much the labels of real
+composites move when their colour maps are JPEG-compressed once more.
 """
 import glob
 import os
@@ -17,6 +18,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 import cv2
 import numpy as np
 import torch
+from mmseg.evaluation import IoUMetric
 
 from ..datasets.cityscapes_color_decoder import (check_color_image,
                                                  palette_colors)
@@ -244,3 +246,46 @@ def print_scores(title: str, samples: Sequence[Sample],
     for name, decode in decoders.items():
         total, away = score(samples, decode)
         print(f'  {name:<18}{total:>11.2f}%{away:>17.2f}%')
+
+
+def recompression_noise(paths: Sequence[str],
+                        decode: Callable[[np.ndarray], np.ndarray],
+                        quality: int,
+                        num_classes: int = 19) -> Tuple[float, float]:
+    """How far labels move when their colour map is JPEG-compressed again.
+
+    Each composite's colour half is decoded as the dataset decodes it
+    (the reference), and again after one more JPEG compression at
+    ``quality`` of that half: the score of the second labels against the
+    first is what the JPEG noise of the colour maps alone costs, a ceiling
+    for the decoded labels' own agreement with themselves.
+
+    Args:
+        paths (Sequence[str]): Composite JPEG files.
+        decode (Callable): The label decoder.
+        quality (int): JPEG quality of the second compression.
+        num_classes (int): Number of trainIds. Defaults to 19.
+
+    Returns:
+        tuple[float, float]: Percent of the reference's labelled pixels
+        whose label is unchanged, and the mIoU (mmseg's sums) of the second
+        labels against the reference.
+    """
+    areas = torch.zeros(4, num_classes, dtype=torch.float64)
+    same = labelled = 0
+    for path in paths:
+        with open(path, 'rb') as f:
+            color = label_half(f.read())
+        first = decode(color)
+        second = decode(cv2.imdecode(
+            np.frombuffer(encode_jpeg(np.ascontiguousarray(color), quality),
+                          np.uint8), cv2.IMREAD_COLOR))
+        valid = first != 255
+        same += int((second[valid] == first[valid]).sum())
+        labelled += int(valid.sum())
+        areas += torch.stack(IoUMetric.intersect_and_union(
+            torch.from_numpy(second.astype(np.int64)),
+            torch.from_numpy(first.astype(np.int64)), num_classes, 255))
+    metrics = IoUMetric.total_area_to_metrics(*areas, ['mIoU'])
+    return 100 * same / max(labelled, 1), \
+        100 * float(np.nanmean(metrics['IoU']))

@@ -4,7 +4,7 @@ import re
 import cv2
 import numpy as np
 
-from conftest import run_tool
+from conftest import real_data, run_tool
 
 from linknet_mm.synthetic.cityscapes_pairs import draw_street_scene
 
@@ -23,3 +23,17 @@ def test_benchmark_label_decoding_cityscapes(tmp_path):
     assert len(rows) == 2 * (1 + 2 * 2 * 2)  # generated + real settings
     for _, total, away in rows:
         assert 50 < float(total) <= 100 and 50 < float(away) <= 100
+
+
+def test_benchmark_label_decoding_jpeg_noise_of_real_pairs():
+    pairs = real_data('cityscapes_pairs') / 'val'
+    out = run_tool('analysis_tools/benchmark_label_decoding.py', '--num', 2,
+                   '--runs', 1, '--pairs-dir', pairs, '--requality', 60,
+                   90).stdout
+    assert f'(12 composites from {pairs})' in out
+    rows = re.findall(r'JPEG (\d+): ([\d.]+)% of labelled pixels unchanged, '
+                      r'mIoU ([\d.]+)', out)
+    assert [int(q) for q, _, _ in rows] == [60, 90]
+    (_, same60, miou60), (_, same90, miou90) = rows
+    assert 90 < float(same60) < float(same90) < 100
+    assert float(miou60) < float(miou90) < 100

@@ -15,14 +15,22 @@ Prints, on one CPU core:
   labelIds resized with nearest neighbour, both OpenCV's ``INTER_NEAREST``
   (samples the top-left of each source block) and the pixel-centre
   ``INTER_NEAREST_EXACT``; polegroup pixels (pole's colour, ignored
-  trainId) are left out.
+  trainId) are left out;
+* with ``--pairs-dir``, the JPEG noise of real composites' colour maps:
+  the labels decoded after one more JPEG compression of each colour half
+  (``--requality``) against the labels decoded from the file, as pixel
+  agreement and mIoU.
 
 Example::
 
     python tools/analysis_tools/benchmark_label_decoding.py \\
-        --gtfine-dir path/to/cityscapes/gtFine/train/aachen
+        --gtfine-dir path/to/cityscapes/gtFine/train/aachen \\
+        --pairs-dir data/cityscapes_pairs/val
 """
 import argparse
+import glob
+import os.path as osp
+import sys
 
 from linknet_mm.analysis.label_decoding import (QUALITY,
                                                 composites_per_second,
@@ -30,6 +38,7 @@ from linknet_mm.analysis.label_decoding import (QUALITY,
                                                 nearest_palette_decode,
                                                 print_scores,
                                                 real_layout_samples,
+                                                recompression_noise,
                                                 use_one_core)
 from linknet_mm.utils import cpu_summary
 from linknet_mm.datasets.cityscapes_color_decoder import \
@@ -55,6 +64,12 @@ def parse_args() -> argparse.Namespace:
         help='folder of *_gtFine_labelIds.png (and, optionally, the '
         'matching *_leftImg8bit.png photos) to build real-layout '
         'composites from')
+    parser.add_argument(
+        '--pairs-dir', help='folder of real *.jpg composites (photo | '
+        'colour label) for the JPEG-noise measurement')
+    parser.add_argument(
+        '--requality', type=int, nargs='+', default=[75, 90],
+        help='JPEG qualities of the second compression (default: 75 90)')
     return parser.parse_args()
 
 
@@ -86,6 +101,30 @@ def main() -> None:
             print_scores(
                 f'Real layouts ({num_maps} maps from {args.gtfine_dir}): '
                 f'{interp}, JPEG {quality}, truth {truth}', group, decoders)
+    if args.pairs_dir:
+        print_recompression(args.pairs_dir, args.requality,
+                            decoders['lookup table'])
+
+
+def print_recompression(pairs_dir: str, qualities: list,
+                        decode: CityscapesColorDecoder) -> None:
+    """Print how far real labels move under one more JPEG compression.
+
+    Args:
+        pairs_dir (str): Folder of composites.
+        qualities (list): JPEG qualities of the second compression.
+        decode (CityscapesColorDecoder): The decoder.
+    """
+    paths = sorted(glob.glob(osp.join(glob.escape(pairs_dir), '*.jpg')))
+    if not paths:
+        sys.exit(f'error: --pairs-dir {pairs_dir} has no *.jpg composites')
+    print(f'JPEG noise of real colour maps ({len(paths)} composites from '
+          f'{pairs_dir}): labels after one more compression against the '
+          'labels of the file')
+    for quality in qualities:
+        same, miou = recompression_noise(paths, decode, quality)
+        print(f'  JPEG {quality}: {same:.2f}% of labelled pixels unchanged, '
+              f'mIoU {miou:.2f}')
 
 
 if __name__ == '__main__':
