@@ -6,6 +6,18 @@ from mmseg.registry import MODELS
 from conftest import CONFIGS, REPO, load_config
 
 METAFILE = CONFIGS / 'linknet' / 'metafile.yaml'
+#: The splits every model of a data set reports (the Cityscapes pairs have
+#: no test split), and the metrics each result has.
+SPLITS = {
+    'Brain Tumor (Kaggle)': ('val', 'test'),
+    'Cityscapes pairs (Kaggle)': ('val', ),
+}
+METRICS = {
+    'Brain Tumor (Kaggle)':
+    ('Dice.tumor', 'IoU.tumor', 'per_image_Dice.tumor', 'mIoU'),
+    'Cityscapes pairs (Kaggle)': ('mIoU', 'aAcc', 'IoU.road', 'IoU.car'),
+}
+NUM_CLASSES = {'Brain Tumor (Kaggle)': 2, 'Cityscapes pairs (Kaggle)': 19}
 
 
 @pytest.fixture(scope='module')
@@ -33,22 +45,21 @@ def test_models_name_their_config_and_results(metafile):
                     'Training Time', 'Training Resources'):
             assert key in model['Metadata'], (model['Name'], key)
         results = model['Results']
+        data = model['Metadata']['Training Data']
+        assert data in SPLITS, (model['Name'], data)
         assert {r['Dataset'] for r in results} >= {
-            'Brain Tumor (Kaggle) val split',
-            'Brain Tumor (Kaggle) test split'
-        }
+            f'{data} {split} split' for split in SPLITS[data]}
         for result in results:
             assert result['Task'] == 'Semantic Segmentation'
             metrics = result['Metrics']
-            for key in ('Dice.tumor', 'IoU.tumor', 'per_image_Dice.tumor',
-                        'mIoU'):
+            for key in METRICS[data]:
                 assert 0 < metrics[key] <= 100, (model['Name'], key)
 
 
 @pytest.mark.parametrize(
-    'config', [m['Config'] for m in yaml.safe_load(
-        METAFILE.read_text())['Models']])
-def test_metafile_configs_build(config):
+    'config, data', [(m['Config'], m['Metadata']['Training Data'])
+                     for m in yaml.safe_load(METAFILE.read_text())['Models']])
+def test_metafile_configs_build(config, data):
     cfg = load_config(REPO / config)
     model = MODELS.build(cfg.model)
-    assert model.decode_head.num_classes == 2
+    assert model.decode_head.num_classes == NUM_CLASSES[data]
