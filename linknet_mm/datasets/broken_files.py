@@ -34,6 +34,19 @@ def check_8_bit(head: bytes, filename: str) -> None:
             'cv2.normalize(img, None, 0, 255, cv2.NORM_MINMAX, cv2.CV_8U)')
 
 
+def truncated_jpeg(content: bytes) -> bool:
+    """Whether ``content`` is a JPEG without its end-of-image marker.
+
+    Args:
+        content (bytes): An image file's content.
+
+    Returns:
+        bool: True for a JPEG cut short (trailing zero padding allowed).
+    """
+    return (content.startswith(JPEG_START)
+            and not content.rstrip(b'\0').endswith(JPEG_END))
+
+
 def decode_image(content: bytes) -> Tuple[Optional[np.ndarray], str]:
     """Decode an image file's bytes as stored, or say why they do not.
 
@@ -51,8 +64,7 @@ def decode_image(content: bytes) -> Tuple[Optional[np.ndarray], str]:
     """
     if not content:
         return None, 'empty'
-    if (content.startswith(JPEG_START)
-            and not content.rstrip(b'\0').endswith(JPEG_END)):
+    if truncated_jpeg(content):
         return None, 'a truncated JPEG (no end-of-image marker)'
     image = cv2.imdecode(
         np.frombuffer(content, np.uint8), cv2.IMREAD_UNCHANGED)

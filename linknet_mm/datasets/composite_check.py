@@ -12,7 +12,8 @@ from typing import Optional, Sequence, Tuple
 import mmengine.fileio as fileio
 
 from ..errors import InputError, shorten
-from .broken_files import JPEG_END, JPEG_START, PNG_START, decode_image
+from .broken_files import (JPEG_START, PNG_START, decode_image,
+                           truncated_jpeg)
 
 #: JPEG start-of-frame markers (0xC0-0xCF without DHT, JPG and DAC).
 SOF_MARKERS = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
@@ -62,9 +63,9 @@ def image_layout(content: bytes) -> Tuple[Optional[Tuple[int, int, int]],
     """
     if not content:
         return None, 'empty'
+    if truncated_jpeg(content):
+        return None, 'a truncated JPEG (no end-of-image marker)'
     if content.startswith(JPEG_START):
-        if not content.rstrip(b'\0').endswith(JPEG_END):
-            return None, 'a truncated JPEG (no end-of-image marker)'
         frame = jpeg_frame(content)
         return (frame, '') if frame else (None, 'a JPEG without a frame '
                                           'header')
