@@ -4,7 +4,7 @@ Importing the package registers everything into mmseg's registries (the
 ``LinkNetHead``, the datasets and transforms, ``SafeRunner``, the
 metric, hook and visualizer) and lets
 ``torch.load`` read the checkpoints mmengine writes (see
-:mod:`linknet_mm.engine.checkpoint_reading`). Every config does it through
+:mod:`linknet_mm.engine.checkpoint`). Every config does it through
 ``custom_imports``. On mmcv-lite it first puts a stand-in in place of
 mmcv's compiled ops, which mmseg imports but LinkNet does not use (see
 :mod:`linknet_mm.mmcv_ops_stand_in`).

@@ -22,7 +22,6 @@ def test_every_error_has_the_base_and_its_builtin(error, builtin):
 
 def test_the_packages_raise_the_same_classes():
     from linknet_mm import apis, engine, utils
-    assert apis.CheckpointMismatchError is errors.CheckpointMismatchError
     assert engine.CheckpointMismatchError is errors.CheckpointMismatchError
     assert apis.ImageReadError is errors.ImageReadError
     assert apis.OnnxModelMismatchError is errors.OnnxModelMismatchError

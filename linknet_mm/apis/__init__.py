@@ -6,24 +6,22 @@ from .image_io import ImageReadError, list_images
 from .inference import predict, segment
 from .inferencer import LinkNetInferencer
 from .logits_segmentor import LogitsSegmentor
-from .model_weights import CheckpointMismatchError, load_segmentor_checkpoint
 from .onnx_segmentor import OnnxModelMismatchError, OnnxSegmentor
 from .parity import ParityCheck
 from .precision import choose_precision, in_precision
 from .precision_check import check_precisions
-from .publish import publish_checkpoint
 from .quantize import quantize_int8
 from .segmentor import init_segmentor
 from .writing import (ResultWriter, segment_files, segment_path,
                       segment_video)
 
 __all__ = [
-    'Bf16Segmentor', 'CheckpointMismatchError', 'ImageReadError',
+    'Bf16Segmentor', 'ImageReadError',
     'LinkNetInferencer', 'LogitsSegmentor', 'OnnxModelMismatchError',
     'OnnxSegmentor', 'ParityCheck', 'ResultWriter', 'SegmentorLogits',
     'check_logits', 'check_precisions', 'choose_precision', 'export_onnx',
     'export_torchscript', 'in_precision', 'init_segmentor', 'list_images',
-    'load_segmentor_checkpoint', 'predict', 'publish_checkpoint',
+    'predict',
     'quantize_int8', 'segment', 'segment_files', 'segment_path',
     'segment_video'
 ]

@@ -10,7 +10,7 @@ from mmseg.apis import init_model
 from mmseg.registry import DATASETS
 
 from ..utils import read_config
-from .model_weights import load_segmentor_checkpoint
+from ..engine.checkpoint import load_segmentor_checkpoint
 
 ConfigInput = Union[str, Path, Config]
 #: Seed of the palette made up for classes without colours.
@@ -26,7 +26,7 @@ def init_segmentor(config: ConfigInput,
     Like :func:`mmseg.apis.init_model` (pretrained ``init_cfg`` off, eval
     mode, ``model.cfg`` set), but a checkpoint whose tensors do not fit the
     config is an error (see
-    :func:`~linknet_mm.apis.model_weights.load_segmentor_checkpoint`), and
+    :func:`~linknet_mm.engine.checkpoint.load_segmentor_checkpoint`), and
     ``model.dataset_meta`` (class names and palette) comes from the
     checkpoint, else from the config's test dataset class.
 

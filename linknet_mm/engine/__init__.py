@@ -1,10 +1,9 @@
-"""Engine: safe checkpoint loading, strict pretrained weights, the runner,
-hooks and ``--amp``."""
+"""Engine: checkpoints (safe reading, loading, publishing), strict
+pretrained weights, the runner, hooks and ``--amp``."""
 from .amp import enable_amp
-from .checkpoint_reading import (CheckpointMismatchError,
-                                 allow_mmengine_checkpoints,
-                                 checkpoint_mismatches, read_checkpoint,
-                                 state_dict_of)
+from .checkpoint import (CheckpointMismatchError, allow_mmengine_checkpoints,
+                         checkpoint_mismatches, load_segmentor_checkpoint,
+                         publish_checkpoint, read_checkpoint, state_dict_of)
 from .hooks import TrainingCurvesHook
 from .optim_wrappers import CpuBf16OptimWrapper
 from .runner import SafeRunner, init_cpu_dist
@@ -16,5 +15,6 @@ __all__ = [
     'CheckpointMismatchError', 'CpuBf16OptimWrapper', 'SafeRunner',
     'StrictPretrainedInit', 'TrainingCurvesHook',
     'allow_mmengine_checkpoints', 'checkpoint_mismatches', 'enable_amp',
-    'init_cpu_dist', 'read_checkpoint', 'state_dict_of'
+    'init_cpu_dist', 'load_segmentor_checkpoint', 'publish_checkpoint',
+    'read_checkpoint', 'state_dict_of'
 ]

@@ -23,7 +23,7 @@ from mmengine.registry import WEIGHT_INITIALIZERS
 
 from ..errors import (CheckpointMismatchError, PretrainedNotFoundError,
                       shorten)
-from .checkpoint_reading import (checkpoint_mismatches, read_checkpoint,
+from .checkpoint import (checkpoint_mismatches, read_checkpoint,
                                  state_dict_of)
 
 

@@ -1,5 +1,7 @@
-"""Small helpers below every layer: config reading, CPU description."""
+"""Small helpers below every layer: config reading, CPU description,
+file hashes."""
 from .config import check_work_dir, load_tool_config, read_config
+from .files import file_sha256
 from .cpu import (cpu_flags, cpu_model, cpu_summary, int8_dot_product,
                   native_bf16, speed_flags)
 from .known_warnings import quiet_known_warnings
@@ -7,6 +9,6 @@ from ..errors import ConfigError
 
 __all__ = [
     'ConfigError', 'check_work_dir', 'cpu_flags', 'cpu_model', 'cpu_summary',
-    'int8_dot_product', 'load_tool_config', 'native_bf16',
+    'file_sha256', 'int8_dot_product', 'load_tool_config', 'native_bf16',
     'quiet_known_warnings', 'read_config', 'speed_flags'
 ]

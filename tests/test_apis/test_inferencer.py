@@ -7,9 +7,8 @@ from mmengine.config import Config
 from mmseg.apis import MMSegInferencer
 
 from conftest import CONFIGS, TINY
-from linknet_mm.apis import (CheckpointMismatchError, LinkNetInferencer,
-                             init_segmentor)
-from linknet_mm.errors import ConfigError
+from linknet_mm.apis import LinkNetInferencer, init_segmentor
+from linknet_mm.errors import CheckpointMismatchError, ConfigError
 from tiny_model import tiny_files
 
 

@@ -3,7 +3,8 @@ import pytest
 import torch
 
 from conftest import TINY
-from linknet_mm.apis import CheckpointMismatchError, init_segmentor
+from linknet_mm.apis import init_segmentor
+from linknet_mm.errors import CheckpointMismatchError
 
 
 @pytest.fixture(scope='module')

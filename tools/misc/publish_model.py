@@ -12,7 +12,7 @@ on mmengine checkpoints (no config imports linknet_mm there, so its
 import argparse
 import sys
 
-from linknet_mm.apis.publish import publish_checkpoint
+from linknet_mm.engine import publish_checkpoint
 from linknet_mm.errors import LinkNetError, error_line
 
 

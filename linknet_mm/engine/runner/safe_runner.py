@@ -17,7 +17,7 @@ from torch.utils.data import DataLoader
 
 from mmseg.registry import RUNNERS
 from ...errors import MAX_LISTED, CheckpointMismatchError
-from ..checkpoint_reading import (checkpoint_mismatches, read_checkpoint,
+from ..checkpoint import (checkpoint_mismatches, read_checkpoint,
                                   state_dict_of)
 from .cpu_dist import init_cpu_dist
 from .work_dir_lock import work_dir_lock

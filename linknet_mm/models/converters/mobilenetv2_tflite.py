@@ -13,7 +13,6 @@ folded bias, running mean 0, running variance ``1 - eps``), so that in
 eval mode the converted block computes what the TFLite block computes.
 The network expects RGB scaled to [-1, 1] (``x / 127.5 - 1``).
 """
-import hashlib
 import os
 import os.path as osp
 import tempfile
@@ -26,6 +25,7 @@ from mmseg.models.backbones import MobileNetV2
 from torch import Tensor
 
 from ...errors import WeightConversionError
+from ...utils.files import file_sha256
 from .tflite_reader import TfliteConv, read_tflite_convs
 
 #: mmseg's BatchNorm epsilon (``nn.BatchNorm2d``'s default).
@@ -149,14 +149,6 @@ def mobilenetv2_from_tflite(
     return state_dict, convs[len(targets):]
 
 
-def _sha256(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, 'rb') as file:
-        for chunk in iter(lambda: file.read(1 << 20), b''):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def convert_mobilenetv2_tflite(src: str, dst: str) -> Dict[str, object]:
     """Write a checkpoint of mmseg's ``MobileNetV2`` from a TFLite file.
 
@@ -175,7 +167,7 @@ def convert_mobilenetv2_tflite(src: str, dst: str) -> Dict[str, object]:
     state_dict, rest = mobilenetv2_from_tflite(read_tflite_convs(src))
     meta = dict(
         source=osp.basename(src),
-        source_sha256=_sha256(src),
+        source_sha256=file_sha256(src),
         converted_by='linknet_mm.models.converters.mobilenetv2_tflite',
         input='RGB / 127.5 - 1: mean=[127.5] * 3, std=[127.5] * 3, '
         'bgr_to_rgb=True')

@@ -1,6 +1,9 @@
-"""mmengine checkpoints load with weights_only=True; code never runs."""
+"""engine.checkpoint: mmengine checkpoints load with weights_only=True
+(code never runs); publishing drops the training state."""
+import hashlib
 import os
 import pickle
+import re
 
 import numpy as np
 import pytest
@@ -8,8 +11,8 @@ import torch
 from mmengine.logging import HistoryBuffer, MessageHub
 from mmengine.runner import load_checkpoint
 
-from linknet_mm.engine.checkpoint_reading import (
-    history_buffer_getattr, read_checkpoint)
+from linknet_mm.engine.checkpoint import (
+    history_buffer_getattr, publish_checkpoint, read_checkpoint)
 from linknet_mm.errors import CheckpointMismatchError
 
 
@@ -109,3 +112,24 @@ def test_read_checkpoint_names_a_file_that_is_no_checkpoint(
     with pytest.raises(CheckpointMismatchError,
                        match=f'{path} is not a PyTorch checkpoint'):
         read_checkpoint(str(path))
+
+
+def test_publish_drops_training_state_and_names_by_hash(tmp_path):
+    hub = MessageHub('publish_test')
+    hub.update_scalar('train/loss', 0.5)
+    source = tmp_path / 'iter_6.pth'
+    torch.save(
+        dict(
+            state_dict=dict(w=torch.ones(3)),
+            meta=dict(dataset_meta=dict(classes=('a', 'b'))),
+            optimizer=dict(state={}),
+            message_hub=hub.state_dict()), source)
+    final = publish_checkpoint(str(source), str(tmp_path / 'model.pth'))
+    match = re.fullmatch(r'.*/model-([0-9a-f]{8})\.pth', final)
+    assert match, final
+    content = open(final, 'rb').read()
+    assert hashlib.sha256(content).hexdigest()[:8] == match.group(1)
+    published = torch.load(final)  # weights_only=True
+    assert set(published) == {'state_dict', 'meta'}
+    assert torch.equal(published['state_dict']['w'], torch.ones(3))
+    assert not list(tmp_path.glob('*.part'))

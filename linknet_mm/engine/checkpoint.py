@@ -1,4 +1,6 @@
-"""Let ``torch.load`` read mmengine checkpoints with ``weights_only=True``.
+"""Checkpoints: read them safely, load them into a model, publish them.
+
+``torch.load`` reads mmengine checkpoints with ``weights_only=True``.
 
 Since torch 2.6, ``torch.load`` only unpickles allowlisted globals. Besides
 tensors, mmengine checkpoints hold its ``MessageHub`` state: ``HistoryBuffer``
@@ -8,7 +10,13 @@ real ``getattr`` would let a crafted checkpoint reach any attribute of an
 allowlisted object (and from there ``os.system``), so ``builtins.getattr``
 is bound to :func:`history_buffer_getattr`, which resolves only those
 methods. Nothing here loads with ``weights_only=False``.
+
+:func:`load_segmentor_checkpoint` loads a checkpoint into a segmentor and
+refuses one made for another model; :func:`publish_checkpoint` writes a
+checkpoint for release (training state dropped, named by its hash).
 """
+import logging
+import os
 import os.path as osp
 import pickle
 import re
@@ -17,14 +25,18 @@ from typing import Callable, Dict, List
 
 import numpy as np
 import torch
-from mmengine.logging import HistoryBuffer
-from mmengine.runner import CheckpointLoader
+import torch.nn as nn
+from mmengine.logging import HistoryBuffer, print_log
+from mmengine.runner import CheckpointLoader, load_state_dict
 from torch import Tensor
 
-from ..errors import CheckpointMismatchError
+from ..errors import MAX_LISTED, CheckpointMismatchError
+from ..utils.files import file_sha256
 
 #: Methods of ``HistoryBuffer`` that its pickled state refers to.
 HISTORY_BUFFER_METHODS = frozenset({'min', 'max', 'current', 'mean'})
+#: Training state a released model does not need.
+TRAINING_STATE = ('optimizer', 'param_schedulers', 'message_hub')
 
 
 def history_buffer_getattr(obj: object, name: str) -> Callable:
@@ -176,3 +188,83 @@ def checkpoint_mismatches(expected: Dict[str, Tensor],
             problems.append(f'{key}: checkpoint {tuple(got[key].shape)} vs '
                             f'model {tuple(tensor.shape)}')
     return problems
+
+
+def load_segmentor_checkpoint(model: nn.Module,
+                              filename: str,
+                              config_name: str = 'the config') -> dict:
+    """Load ``filename`` into ``model``; raise if it was made for another.
+
+    :func:`mmengine.runner.load_checkpoint` only warns when tensor shapes
+    differ (e.g. a checkpoint trained with another ``num_classes``) and
+    leaves those layers randomly initialised. Here a tensor of another
+    shape, or a model tensor the checkpoint lacks, is an error that names
+    them; tensors only the checkpoint has (e.g. an auxiliary head) are
+    logged and ignored. A ``module.`` prefix (DDP) is stripped. Errors are
+    the :class:`~linknet_mm.errors.CheckpointMismatchError` that
+    ``SafeRunner`` raises for ``load_from``.
+
+    Args:
+        model (nn.Module): Model to load into.
+        filename (str): Checkpoint file (mmengine's or a plain
+            ``{'state_dict': ...}`` / state dict saved with ``torch.save``).
+        config_name (str): How to name the model's config in errors.
+            Defaults to 'the config'.
+
+    Returns:
+        dict: The loaded checkpoint (its ``meta`` holds e.g.
+        ``dataset_meta``).
+    """
+    if not osp.isfile(filename):
+        raise FileNotFoundError(f'checkpoint {filename!r} not found')
+    checkpoint = read_checkpoint(filename)
+    state_dict = state_dict_of(checkpoint)
+    problems = checkpoint_mismatches(model.state_dict(), state_dict)
+    if problems:
+        raise CheckpointMismatchError(
+            f'checkpoint {filename!r} does not match the model of '
+            f'{config_name} ({len(problems)} tensors differ):\n  ' +
+            '\n  '.join(problems[:MAX_LISTED]) +
+            (f'\n  ... and {len(problems) - MAX_LISTED} more'
+             if len(problems) > MAX_LISTED else '') +
+            '\nUse the config the checkpoint was trained with, or set the '
+            'same num_classes / backbone depth / in_channels.')
+    extra = sorted(set(state_dict) - set(model.state_dict()))
+    if extra:
+        print_log(
+            f'checkpoint {filename!r}: ignoring {len(extra)} tensors the '
+            f'model of {config_name} does not have: {extra[:MAX_LISTED]}',
+            logger='current',
+            level=logging.WARNING)
+        for key in extra:
+            del state_dict[key]
+    load_state_dict(model, state_dict, strict=True, logger='current')
+    return checkpoint
+
+
+def publish_checkpoint(in_file: str, out_file: str) -> str:
+    """Write ``in_file`` without its training state, named by its hash.
+
+    The checkpoint is read with ``weights_only=True`` (the allowlist of
+    :func:`read_checkpoint`, so a checkpoint that asks
+    to run code is refused). The optimizer, scheduler and message-hub
+    state are dropped; weights and ``meta`` (class names, palette) stay.
+    The result goes to ``<out_file stem>-<first 8 hex of its SHA-256>.pth``,
+    written under a temporary name and renamed.
+
+    Args:
+        in_file (str): A checkpoint written by training.
+        out_file (str): Where to write, e.g. ``linknet_r18_brain.pth``.
+
+    Returns:
+        str: The final file name.
+    """
+    checkpoint = read_checkpoint(in_file)
+    for key in TRAINING_STATE:
+        checkpoint.pop(key, None)
+    stem = out_file[:-len('.pth')] if out_file.endswith('.pth') else out_file
+    partial = f'{stem}.pth.part'
+    torch.save(checkpoint, partial)
+    final = f'{stem}-{file_sha256(partial)[:8]}.pth'
+    os.replace(partial, final)
+    return osp.abspath(final)
