@@ -40,8 +40,19 @@ class InputError(LinkNetError, ValueError):
     """An input that is neither an image, a folder nor a readable video."""
 
 
-class OnnxModelMismatchError(LinkNetError, ValueError):
-    """An ONNX file that does not fit the config it is run with."""
+class BackendMismatchError(LinkNetError, ValueError):
+    """A runtime backend (ONNX Runtime, bf16 PyTorch) whose model or
+    settings do not fit the config it is run with.
+
+    Args:
+        backend (str): Which backend, e.g. 'ONNX Runtime'; the message
+            starts with it.
+        message (str): What does not fit, naming the file or setting.
+    """
+
+    def __init__(self, backend: str, message: str) -> None:
+        super().__init__(f'{backend}: {message}')
+        self.backend = backend
 
 
 class PretrainedNotFoundError(LinkNetError, FileNotFoundError):

@@ -12,7 +12,6 @@ from linknet_mm.errors import MAX_LISTED, LinkNetError, shorten
     (errors.CheckpointMismatchError, ValueError),
     (errors.ImageReadError, ValueError),
     (errors.InputError, ValueError),
-    (errors.OnnxModelMismatchError, ValueError),
 ])
 def test_every_error_has_the_base_and_its_builtin(error, builtin):
     with pytest.raises(LinkNetError, match='named file'):
@@ -20,11 +19,17 @@ def test_every_error_has_the_base_and_its_builtin(error, builtin):
     assert issubclass(error, builtin)
 
 
+def test_the_backend_error_names_the_backend():
+    error = errors.BackendMismatchError('ONNX Runtime',
+                                        "'x.onnx' outputs 5 classes")
+    assert str(error) == "ONNX Runtime: 'x.onnx' outputs 5 classes"
+    assert error.backend == 'ONNX Runtime'
+    assert isinstance(error, LinkNetError) and isinstance(error, ValueError)
+
+
 def test_the_packages_raise_the_same_classes():
-    from linknet_mm import apis, engine, utils
+    from linknet_mm import engine, utils
     assert engine.CheckpointMismatchError is errors.CheckpointMismatchError
-    assert apis.ImageReadError is errors.ImageReadError
-    assert apis.OnnxModelMismatchError is errors.OnnxModelMismatchError
     assert utils.ConfigError is errors.ConfigError
 
 

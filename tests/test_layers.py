@@ -13,8 +13,9 @@ LAYERS = {
     'errors': 0, 'version': 0, 'utils': 0, 'mmcv_ops_stand_in': 0,
     'models': 1, 'datasets': 1, 'evaluation': 1, 'visualization': 1,
     'engine': 1,
-    'apis': 2, 'synthetic': 2,
-    'analysis': 3,
+    'synthetic': 2, 'deploy': 2,
+    'apis': 3,
+    'analysis': 4,
 }
 
 

@@ -19,7 +19,7 @@ runs the checkpoint in bf16 or INT8 (``auto``: the fastest that passed
 ``tools/deployment/quantize.py``'s parity check on this CPU, else fp32).
 The work is done by
 :class:`linknet_mm.apis.LinkNetInferencer` (mmseg's ``MMSegInferencer``)
-and :mod:`linknet_mm.apis.writing`.
+and :mod:`linknet_mm.apis.result_writer`.
 
 Example::
 
@@ -34,8 +34,8 @@ from mmengine.config import DictAction
 from mmengine.logging import print_log
 
 from linknet_mm.apis import LinkNetInferencer, ResultWriter, segment_path
-from linknet_mm.apis.writing import input_kind
-from linknet_mm.apis.precision import PRECISION_CHOICES
+from linknet_mm.apis.result_writer import input_kind
+from linknet_mm.deploy.precision import PRECISION_CHOICES
 from linknet_mm.errors import LinkNetError, error_line
 from linknet_mm.utils import load_tool_config, quiet_known_warnings
 

@@ -23,9 +23,10 @@ import torch.nn as nn
 from mmengine.analysis import get_model_complexity_info
 from mmengine.logging import MMLogger
 
-from ..apis.export import (SegmentorLogits, export_onnx, in_channels_of,
+from ..deploy.export import export_onnx
+from ..deploy.logits_model import (LogitsModel, in_channels_of,
                            optimized_module)
-from ..apis.onnx_segmentor import onnx_session
+from ..deploy.onnx_segmentor import onnx_session
 from ..utils.cpu import cpu_flags, cpu_model, read_cpuinfo, speed_flags
 from .timing import median_time
 
@@ -210,7 +211,7 @@ def inference_speed(segmentor: nn.Module,
     """Latency and throughput of eager, optimised, ORT and low precision.
 
     All compute the same function (raw pixels in, logits at the input size
-    out, :class:`~linknet_mm.apis.SegmentorLogits`):
+    out, :class:`~linknet_mm.deploy.LogitsModel`):
 
     - ``eager``: the segmentor in eval mode under ``torch.no_grad``;
     - ``optimized``: :func:`optimized_module` under
@@ -218,7 +219,7 @@ def inference_speed(segmentor: nn.Module,
     - ``onnxruntime``: the ONNX export (``onnx_file``, else exported here)
       in an ORT CPU session with all graph optimisations;
     - ``bf16`` (if asked): the optimised module under bfloat16 autocast
-      (:class:`~linknet_mm.apis.Bf16Segmentor`);
+      (:class:`~linknet_mm.deploy.Bf16Segmentor`);
     - ``int8`` (if given): an INT8 ONNX file in ONNX Runtime.
 
     Args:
@@ -242,7 +243,7 @@ def inference_speed(segmentor: nn.Module,
         ``peak_rss_mib`` (peak while timing it) and ``other_cpu_cores``
         (see :class:`OtherCpuLoad`).
     """
-    eager = SegmentorLogits(segmentor).eval()
+    eager = LogitsModel(segmentor).eval()
     optimized = optimized_module(segmentor)
     channels = in_channels_of(segmentor)
     rows = []
@@ -274,7 +275,7 @@ def _backend_calls(eager: nn.Module, optimized: nn.Module,
     """One call per backend on the same input, each in its best form.
 
     Args:
-        eager (nn.Module): :class:`SegmentorLogits` of the segmentor.
+        eager (nn.Module): :class:`LogitsModel` of the segmentor.
         optimized (nn.Module): :func:`optimized_module` of it.
         sessions (dict[str, ort.InferenceSession]): ``onnxruntime`` (the
             ONNX export) and, if timed, ``int8``.

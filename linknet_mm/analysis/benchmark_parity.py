@@ -7,13 +7,13 @@ import torch.nn as nn
 from mmengine.config import Config
 from torch import Tensor
 
-from ..apis.bf16_segmentor import Bf16Segmentor
-from ..apis.export import SegmentorLogits, optimized_module
-from ..apis.labelled_samples import labelled_samples
-from ..apis.onnx_segmentor import OnnxSegmentor
-from ..apis.parity import ParityCheck
-from ..apis.precision import precision_files
-from ..apis.precision_check import make_int8
+from ..datasets.labelled_samples import labelled_samples
+from ..deploy.bf16_segmentor import Bf16Segmentor
+from ..deploy.logits_model import LogitsModel, optimized_module
+from ..deploy.onnx_segmentor import OnnxSegmentor
+from ..deploy.parity import ParityCheck
+from ..deploy.parity_record import precision_files
+from ..deploy.quantize import make_int8
 from ..errors import ConfigError
 from .train_benchmark import SYNTHETIC_DATA, make_synthetic_data
 
@@ -93,7 +93,7 @@ def backend_parity(model: nn.Module, cfg: Config, data_root: str,
 
     Returns:
         dict[str, dict]: Per backend, the figures of
-        :meth:`~linknet_mm.apis.ParityCheck.results` (``fp32`` is eager).
+        :meth:`~linknet_mm.deploy.ParityCheck.results` (``fp32`` is eager).
     """
     optimized = optimized_module(model)
 
@@ -110,7 +110,7 @@ def backend_parity(model: nn.Module, cfg: Config, data_root: str,
         candidates['int8'] = OnnxSegmentor(int8_file, cfg).logits
     head = model.decode_head
     check = ParityCheck(
-        SegmentorLogits(model).eval(),
+        LogitsModel(model).eval(),
         candidates,
         head.num_classes,
         model.dataset_meta['classes'],

@@ -14,7 +14,7 @@ import torch
 from mmengine.config import Config
 
 from ..apis import init_segmentor
-from ..apis.bf16_segmentor import bf16_unavailable
+from ..deploy.bf16_segmentor import bf16_unavailable
 from .benchmark import (BACKENDS, OtherCpuLoad, PeakRSS, complexity,
                         inference_speed, machine_info, onnx_file_for)
 from .benchmark_parity import (backend_parity, data_for_checks,

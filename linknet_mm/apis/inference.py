@@ -20,7 +20,7 @@ def predict(model: Any,
 
     Args:
         model: A segmentor from :func:`~linknet_mm.apis.init_segmentor`, or
-            an :class:`~linknet_mm.apis.OnnxSegmentor` (anything with
+            an :class:`~linknet_mm.deploy.OnnxSegmentor` (anything with
             ``cfg``, ``dataset_meta`` and mmengine's ``test_step``).
         images (str | Path | np.ndarray | Sequence): An image file, a BGR /
             grey array, or a sequence of them.

@@ -9,12 +9,13 @@ from mmseg.apis import MMSegInferencer
 from mmseg.registry import VISUALIZERS
 from mmseg.structures import SegDataSample
 
+from ..deploy.onnx_segmentor import OnnxSegmentor
+from ..deploy.precision import in_precision
 from ..errors import ConfigError
 from ..models.utils import fuse_conv_bn
+from ..utils.config import load_config
 from .image_io import ImageInput, as_image
-from .segmentor import init_segmentor, load_config
-from .onnx_segmentor import OnnxSegmentor
-from .precision import in_precision
+from .segmentor import init_segmentor
 
 ModelInput = Union[str, Path, Config, Any]
 
@@ -32,7 +33,7 @@ class LinkNetInferencer(MMSegInferencer):
       (:func:`~linknet_mm.apis.init_segmentor`), never Cityscapes' by
       default;
     - ``onnx_file`` runs an exported model in ONNX Runtime
-      (:class:`~linknet_mm.apis.OnnxSegmentor`) instead of PyTorch;
+      (:class:`~linknet_mm.deploy.OnnxSegmentor`) instead of PyTorch;
     - an image file that cannot be read is an
       :class:`~linknet_mm.errors.ImageReadError` naming it; grey arrays are
       repeated to 3 channels when the loader reads colour;
@@ -46,7 +47,7 @@ class LinkNetInferencer(MMSegInferencer):
         model (str | Path | Config | nn.Module): Config file or object, a
             model name known to mmseg's metafiles, or a model built by
             :func:`~linknet_mm.apis.init_segmentor` (or an
-            :class:`~linknet_mm.apis.OnnxSegmentor`) to wrap as it is.
+            :class:`~linknet_mm.deploy.OnnxSegmentor`) to wrap as it is.
         weights (str, optional): Checkpoint; None keeps random weights.
             Defaults to None.
         device (str): Device of the model. Defaults to 'cpu'.
@@ -56,7 +57,7 @@ class LinkNetInferencer(MMSegInferencer):
             backend; faster, same results). Defaults to False.
         precision (str): 'fp32', 'bf16', 'int8' or 'auto' (the fastest
             that passed the parity check on this CPU, see
-            :mod:`~linknet_mm.apis.precision`); with ``weights``, not with
+            :mod:`~linknet_mm.deploy.precision`); with ``weights``, not with
             ``onnx_file``; CPU only ('auto' is fp32 on another device).
             Defaults to 'fp32'.
         cfg_options (dict, optional): Overrides of the config. Defaults to

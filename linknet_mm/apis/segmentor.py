@@ -1,20 +1,15 @@
 """Build a segmentor for inference from a config and a checkpoint."""
-import copy
-from pathlib import Path
-from typing import Any, Dict, Optional, Union
+import logging
+import os.path as osp
+from typing import Optional
 
-import numpy as np
 import torch.nn as nn
-from mmengine.config import Config
+from mmengine.logging import print_log
 from mmseg.apis import init_model
-from mmseg.registry import DATASETS
 
-from ..utils import read_config
+from ..datasets.metainfo import dataset_meta_of
 from ..engine.checkpoint import load_segmentor_checkpoint
-
-ConfigInput = Union[str, Path, Config]
-#: Seed of the palette made up for classes without colours.
-PALETTE_SEED = 42
+from ..utils.config import ConfigInput, load_config, load_tool_config
 
 
 def init_segmentor(config: ConfigInput,
@@ -53,58 +48,28 @@ def init_segmentor(config: ConfigInput,
     return model.to(device)
 
 
-def load_config(config: ConfigInput,
-                cfg_options: Optional[dict] = None) -> Config:
-    """A config from a file, or a copy of a config object, with overrides.
+def model_to_export(config: str, checkpoint: Optional[str],
+                    cfg_options: Optional[dict], out: str) -> nn.Module:
+    """The segmentor an export tool writes to ``out``.
 
-    Nothing is created or written (the tools check ``--cfg-options`` keys
-    and their output folder with :func:`linknet_mm.utils.load_tool_config`
-    and pass the result here).
-
-    Args:
-        config (str | Path | Config): Config file or object.
-        cfg_options (dict, optional): Overrides. Defaults to None.
-
-    Returns:
-        Config: The config; an object passed in is not changed.
-    """
-    if isinstance(config, (str, Path)):
-        cfg = read_config(str(config))
-    elif isinstance(config, Config):
-        cfg = copy.deepcopy(config)
-    else:
-        raise TypeError('config must be a file path or an mmengine Config, '
-                        f'got {type(config).__name__}')
-    cfg.merge_from_dict(cfg_options or {})
-    return cfg
-
-
-def dataset_meta_of(cfg: Config) -> Dict[str, Any]:
-    """Class names and palette for a config's model.
-
-    Taken from the ``METAINFO`` of the test dataset's class (updated by the
-    dataset's ``metainfo`` setting) when it lists ``num_classes`` classes;
-    otherwise the classes are named by their ids and get fixed random
-    colours.
+    The config is read as every tool reads it (checked ``--cfg-options``),
+    with the folder of ``out`` as its work dir. Without a checkpoint the
+    weights are random, and a warning says so.
 
     Args:
-        cfg (Config): The config.
+        config (str): Config file of the model.
+        checkpoint (str, optional): Checkpoint file; None keeps random
+            weights.
+        cfg_options (dict, optional): Parsed ``--cfg-options``.
+        out (str): File the export will be written to.
 
     Returns:
-        dict: ``classes`` (tuple of str) and ``palette`` (list of RGB
-        lists).
+        nn.Module: The segmentor, on the CPU.
     """
-    num_classes = cfg.model.decode_head.num_classes
-    dataset = cfg.get('test_dataloader', {}).get('dataset', {})
-    kind = dataset.get('type', '')
-    dataset_cls = DATASETS.get(kind) if isinstance(kind, str) else kind
-    meta = dict(getattr(dataset_cls, 'METAINFO', {}))
-    meta.update(dataset.get('metainfo') or {})
-    classes = tuple(meta.get('classes', ()))
-    palette = [list(color) for color in meta.get('palette', [])]
-    if len(classes) != num_classes:
-        classes = tuple(str(i) for i in range(num_classes))
-    if len(palette) != num_classes:
-        rng = np.random.default_rng(PALETTE_SEED)
-        palette = rng.integers(0, 256, (num_classes, 3)).tolist()
-    return dict(classes=classes, palette=palette)
+    cfg = load_tool_config(config, cfg_options,
+                           osp.dirname(osp.abspath(out)))
+    model = init_segmentor(cfg, checkpoint)
+    if checkpoint is None:
+        print_log('no checkpoint given: exporting random weights',
+                  logger='current', level=logging.WARNING)
+    return model

@@ -1,13 +1,17 @@
 """Config handling shared by the command-line tools."""
+import copy
 import difflib
 import os
 import os.path as osp
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Optional, Union
 
 from mmengine.config import Config
 
 from ..errors import ConfigError
+
+#: What the Python API takes as a config: a file path or a Config.
+ConfigInput = Union[str, Path, Config]
 
 # runtime keys that the tools and the Runner read but configs need not set
 RUNTIME_KEYS = frozenset({
@@ -58,6 +62,32 @@ def read_config(path: str) -> Config:
         Config: The config.
     """
     return Config.fromfile(str(find_config(path)))
+
+
+def load_config(config: ConfigInput,
+                cfg_options: Optional[dict] = None) -> Config:
+    """A config from a file, or a copy of a config object, with overrides.
+
+    Nothing is created or written (the tools check ``--cfg-options`` keys
+    and their output folder with :func:`load_tool_config`
+    and pass the result here).
+
+    Args:
+        config (str | Path | Config): Config file or object.
+        cfg_options (dict, optional): Overrides. Defaults to None.
+
+    Returns:
+        Config: The config; an object passed in is not changed.
+    """
+    if isinstance(config, (str, Path)):
+        cfg = read_config(str(config))
+    elif isinstance(config, Config):
+        cfg = copy.deepcopy(config)
+    else:
+        raise TypeError('config must be a file path or an mmengine Config, '
+                        f'got {type(config).__name__}')
+    cfg.merge_from_dict(cfg_options or {})
+    return cfg
 
 
 def load_tool_config(path: str,

@@ -1,10 +1,11 @@
-"""init_segmentor: strict weights, class names from checkpoint or config."""
+"""init_segmentor: strict weights, class names from checkpoint or config;
+model_to_export: the export tools' model."""
 import pytest
 import torch
 
 from conftest import TINY
-from linknet_mm.apis import init_segmentor
-from linknet_mm.errors import CheckpointMismatchError
+from linknet_mm.apis import init_segmentor, segmentor
+from linknet_mm.errors import CheckpointMismatchError, ConfigError
 
 
 @pytest.fixture(scope='module')
@@ -56,3 +57,32 @@ def test_checkpoint_extra_tensors_and_ddp_prefix_load(tmp_path, model):
     assert loaded.dataset_meta['classes'] == ('a', 'b', 'c')
     for key, value in model.state_dict().items():
         assert torch.equal(value, loaded.state_dict()[key]), key
+
+
+def test_model_to_export_loads_the_checkpoint(tiny_checkpoint, model,
+                                              monkeypatch, tmp_path):
+    warnings = []
+    monkeypatch.setattr(segmentor, 'print_log',
+                        lambda msg, **kwargs: warnings.append(msg))
+    loaded = segmentor.model_to_export(
+        str(TINY), str(tiny_checkpoint), None, str(tmp_path / 'm.onnx'))
+    for name, tensor in model.state_dict().items():
+        torch.testing.assert_close(loaded.state_dict()[name], tensor)
+    assert warnings == []
+
+
+def test_model_to_export_warns_of_random_weights(monkeypatch, tmp_path):
+    warnings = []
+    monkeypatch.setattr(segmentor, 'print_log',
+                        lambda msg, **kwargs: warnings.append(msg))
+    segmentor.model_to_export(
+        str(TINY), None, {'model.decode_head.num_classes': 3},
+        str(tmp_path / 'm.onnx'))
+    assert warnings == ['no checkpoint given: exporting random weights']
+
+
+def test_model_to_export_checks_cfg_options(tmp_path):
+    with pytest.raises(ConfigError, match='modle'):
+        segmentor.model_to_export(
+            str(TINY), None, {'modle.decode_head.num_classes': 3},
+            str(tmp_path / 'm.onnx'))

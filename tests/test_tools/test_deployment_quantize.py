@@ -7,7 +7,7 @@ from mmengine.runner import save_checkpoint
 
 from conftest import TINY_BRAIN, load_config
 from linknet_mm.apis import init_segmentor
-from linknet_mm.apis.precision import precision_files
+from linknet_mm.deploy.parity_record import precision_files
 from linknet_mm.utils import cpu_model, native_bf16
 from tiny_model import run_tiny
 

@@ -21,8 +21,9 @@ import time
 from mmengine.config import DictAction
 from mmengine.logging import print_log
 
-from linknet_mm.apis import OnnxSegmentor, check_logits, export_onnx
-from linknet_mm.apis.export import model_to_export, report_check
+from linknet_mm.apis.segmentor import model_to_export
+from linknet_mm.deploy import OnnxSegmentor, check_export, export_onnx
+from linknet_mm.deploy.parity import report_export_check
 from linknet_mm.errors import LinkNetError, error_line
 
 
@@ -81,8 +82,8 @@ def main() -> int:
     if not args.check:
         return 0
     runtime = OnnxSegmentor(args.out, model.cfg)
-    rows = check_logits(model, runtime.logits)
-    return report_check(rows, 'ONNX Runtime vs PyTorch',
+    rows = check_export(model, runtime.logits)
+    return report_export_check(rows, 'ONNX Runtime vs PyTorch',
                         'the export differs from PyTorch')
 
 

@@ -24,8 +24,9 @@ from mmengine.config import DictAction
 from mmengine.logging import print_log
 from torch import Tensor
 
-from linknet_mm.apis import check_logits, export_torchscript
-from linknet_mm.apis.export import model_to_export, report_check
+from linknet_mm.apis.segmentor import model_to_export
+from linknet_mm.deploy import check_export, export_torchscript
+from linknet_mm.deploy.parity import report_export_check
 from linknet_mm.errors import LinkNetError, error_line
 
 
@@ -77,8 +78,8 @@ def main() -> int:
         with torch.no_grad():
             return traced(inputs)
 
-    rows = check_logits(model, run)
-    return report_check(rows, 'TorchScript vs eager PyTorch',
+    rows = check_export(model, run)
+    return report_export_check(rows, 'TorchScript vs eager PyTorch',
                         'the traced module differs from eager')
 
 

@@ -1,60 +1,27 @@
 """Pick a precision per machine: fp32, bfloat16 or INT8, checked first.
 
-A parity check (``tools/deployment/quantize.py``) writes its result beside
-the checkpoint, keyed by the CPU's name and flags and the checkpoint's
-hash; ``auto`` takes the fastest precision that passed there on this CPU,
+The parity check (:mod:`.parity`, ``tools/deployment/quantize.py``)
+records its result beside the checkpoint (:mod:`.parity_record`), keyed
+by the CPU's name and flags and the checkpoint's hash; ``auto`` takes the fastest precision that passed there on this CPU,
 and fp32 where none did or the check has not run on this CPU.
 """
-import datetime
-import hashlib
-import json
 import logging
-import os
 import os.path as osp
-from typing import Dict, FrozenSet, List, Optional, Tuple
+from typing import FrozenSet, Optional, Tuple
 
 import torch.nn as nn
 from mmengine.logging import print_log
 
 from ..errors import PrecisionError
-from ..utils.cpu import cpu_flags, cpu_model, speed_flags
+from ..utils.files import file_sha256
 from .bf16_segmentor import Bf16Segmentor, bf16_unavailable
 from .onnx_segmentor import OnnxSegmentor
+from .parity_record import cpu_key, entries_for, precision_files
 
 #: Precisions a model runs in.
 PRECISIONS = ('fp32', 'bf16', 'int8')
 #: What ``--precision`` takes.
 PRECISION_CHOICES = PRECISIONS + ('auto', )
-
-
-def precision_files(checkpoint: str) -> Dict[str, str]:
-    """Where the INT8 model and the parity results of a checkpoint live.
-
-    Args:
-        checkpoint (str): The checkpoint, e.g. ``work_dirs/x/best.pth``.
-
-    Returns:
-        dict[str, str]: ``int8`` (``best.int8.onnx``) and ``parity``
-        (``best.parity.json``), beside the checkpoint.
-    """
-    stem = osp.splitext(checkpoint)[0]
-    return dict(int8=f'{stem}.int8.onnx', parity=f'{stem}.parity.json')
-
-
-def file_sha256(path: str) -> str:
-    """SHA-256 of a file, hex.
-
-    Args:
-        path (str): The file.
-
-    Returns:
-        str: Its digest.
-    """
-    digest = hashlib.sha256()
-    with open(path, 'rb') as f:
-        for block in iter(lambda: f.read(1 << 20), b''):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def unavailable(precision: str,
@@ -72,85 +39,6 @@ def unavailable(precision: str,
         raise PrecisionError(f'precision must be one of {PRECISION_CHOICES}, '
                              f'got {precision!r}')
     return bf16_unavailable(flags) if precision == 'bf16' else None
-
-
-def cpu_key(flags: Optional[FrozenSet[str]] = None,
-            model: Optional[str] = None) -> dict:
-    """What identifies a CPU in the parity file: model name, speed flags.
-
-    Args:
-        flags (frozenset[str], optional): CPU flags; this CPU's when None.
-        model (str, optional): CPU model name; this CPU's when None.
-
-    Returns:
-        dict: ``cpu_model`` and ``cpu_flags``.
-    """
-    return dict(
-        cpu_model=model or cpu_model(),
-        cpu_flags=speed_flags(cpu_flags() if flags is None else flags))
-
-
-def read_parity(path: str) -> List[dict]:
-    """The entries of a parity file, none if it does not exist.
-
-    Args:
-        path (str): The file of :func:`precision_files`.
-
-    Returns:
-        list[dict]: One entry per CPU and checkpoint checked.
-    """
-    if not osp.isfile(path):
-        return []
-    try:
-        with open(path) as f:
-            entries = json.load(f)['entries']
-    except (ValueError, KeyError, TypeError) as error:
-        raise PrecisionError(
-            f'{path} is not a parity file of tools/deployment/quantize.py '
-            f'({error}); delete it and run the check again') from None
-    return entries
-
-
-def write_parity(checkpoint: str, results: Dict[str, dict], check: dict,
-                 key: dict) -> str:
-    """Record a parity check beside the checkpoint, for this CPU.
-
-    An earlier entry of the same CPU and checkpoint is replaced; others
-    are kept. The file is replaced whole, never half-written.
-
-    Args:
-        checkpoint (str): The checkpoint checked.
-        results (dict[str, dict]): Of :meth:`ParityCheck.results`.
-        check (dict): What was checked on (folder, images, calibration).
-        key (dict): Of :func:`cpu_key`.
-
-    Returns:
-        str: The parity file.
-    """
-    path = precision_files(checkpoint)['parity']
-    sha = file_sha256(checkpoint)
-    entries = [
-        entry for entry in read_parity(path)
-        if not (_same_cpu(entry, key) and entry['checkpoint_sha256'] == sha)
-    ]
-    entries.append(
-        dict(
-            key,
-            checkpoint_sha256=sha,
-            date=datetime.datetime.now().isoformat(timespec='seconds'),
-            check=check,
-            results=results))
-    part = f'{path}.part'
-    with open(part, 'w') as f:
-        json.dump(dict(entries=entries), f, indent=2)
-    os.replace(part, path)
-    return path
-
-
-def _same_cpu(entry: dict, key: dict) -> bool:
-    """Whether a parity entry was measured on the CPU of ``key``."""
-    return (entry.get('cpu_model') == key['cpu_model']
-            and entry.get('cpu_flags') == key['cpu_flags'])
 
 
 def choose_precision(checkpoint: Optional[str],
@@ -174,14 +62,9 @@ def choose_precision(checkpoint: Optional[str],
     """
     if checkpoint is None:
         return 'fp32', 'no checkpoint, so no parity check'
-    key = cpu_key(flags, model)
-    path = precision_files(checkpoint)['parity']
-    sha = file_sha256(checkpoint)
-    entries = [
-        entry for entry in read_parity(path)
-        if _same_cpu(entry, key) and entry['checkpoint_sha256'] == sha
-    ]
+    entries = entries_for(checkpoint, cpu_key(flags, model))
     if not entries:
+        path = precision_files(checkpoint)['parity']
         return 'fp32', (
             f'no parity check of this checkpoint on this CPU in {path}; '
             'run tools/deployment/quantize.py to offer bf16 and int8')
@@ -259,8 +142,8 @@ def in_precision(model: nn.Module,
 
     Returns:
         nn.Module: ``model`` for fp32, else a
-        :class:`~linknet_mm.apis.bf16_segmentor.Bf16Segmentor` or an INT8
-        :class:`~linknet_mm.apis.OnnxSegmentor`.
+        :class:`~.bf16_segmentor.Bf16Segmentor` or an INT8
+        :class:`~.onnx_segmentor.OnnxSegmentor`.
     """
     precision = resolve_precision(precision, checkpoint, flags)
     if precision == 'bf16':

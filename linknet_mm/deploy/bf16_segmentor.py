@@ -7,8 +7,8 @@ from torch import Tensor
 
 from ..errors import PrecisionError
 from ..utils.cpu import BF16_FLAGS, cpu_summary, native_bf16
-from .export import optimized_module
-from .logits_segmentor import LogitsSegmentor
+from .backend_segmentor import BackendSegmentor
+from .logits_model import optimized_module
 
 
 def bf16_unavailable(flags: Optional[FrozenSet[str]] = None) -> Optional[str]:
@@ -28,11 +28,11 @@ def bf16_unavailable(flags: Optional[FrozenSet[str]] = None) -> Optional[str]:
             'which is slower than fp32')
 
 
-class Bf16Segmentor(LogitsSegmentor):
+class Bf16Segmentor(BackendSegmentor):
     """A segmentor's logits in bfloat16 with ``torch.autocast`` on the CPU.
 
     The optimised module of the segmentor
-    (:func:`~linknet_mm.apis.export.optimized_module`: a copy with its
+    (:func:`~.logits_model.optimized_module`: a copy with its
     BatchNorm folded into the convolutions and its weights channels-last,
     the layout of oneDNN's fast bfloat16 kernels); the given segmentor is
     not changed. Convolutions run in bfloat16, the
@@ -46,6 +46,8 @@ class Bf16Segmentor(LogitsSegmentor):
         flags (frozenset[str], optional): CPU flags to decide by; this
             CPU's when None. Defaults to None.
     """
+
+    backend = 'bf16 PyTorch'
 
     def __init__(self,
                  segmentor: nn.Module,
@@ -61,7 +63,7 @@ class Bf16Segmentor(LogitsSegmentor):
 
         Args:
             inputs (Tensor): (N, C, H, W) pixels, see
-                :data:`~linknet_mm.apis.export.INPUT_FORMAT`.
+                :data:`~.logits_model.INPUT_FORMAT`.
 
         Returns:
             Tensor: float32 logits (N, out_channels, H, W).

@@ -3,8 +3,8 @@ import numpy as np
 import onnx
 import pytest
 
-from linknet_mm.apis import OnnxSegmentor, check_logits, init_segmentor
-from linknet_mm.apis.quantize import quantize_int8
+from linknet_mm.apis import init_segmentor
+from linknet_mm.deploy import OnnxSegmentor, check_export, quantize_int8
 from tiny_model import tiny_files
 
 pytestmark = pytest.mark.slow
@@ -68,7 +68,7 @@ def test_end_convolutions_stay_float_when_asked(tiny, tmp_path):
 
 def test_int8_runs_at_odd_sizes_close_to_fp32(tiny, model, int8):
     runtime = OnnxSegmentor(str(int8[0]), tiny.config)
-    rows = check_logits(model, runtime.logits, SHAPES, seed=3)
+    rows = check_export(model, runtime.logits, SHAPES, seed=3)
     for row in rows:
         assert row['max_abs_diff'] > 1e-4  # it is INT8, not the fp32 model
         assert row['agreement'] > 0.3, row  # 19 random classes: chance 0.05

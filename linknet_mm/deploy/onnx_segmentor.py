@@ -9,10 +9,10 @@ import torch
 from google.protobuf.message import DecodeError
 from torch import Tensor
 
-from ..errors import OnnxModelMismatchError
+from ..errors import BackendMismatchError
+from ..utils.config import ConfigInput
+from .backend_segmentor import BackendSegmentor
 from .export import onnx_metadata
-from .logits_segmentor import LogitsSegmentor
-from .segmentor import ConfigInput
 
 
 def onnx_session(onnx_file: str,
@@ -39,19 +39,19 @@ def onnx_session(onnx_file: str,
     return ort.InferenceSession(onnx_file, options, providers=providers)
 
 
-class OnnxSegmentor(LogitsSegmentor):
-    """An ONNX file from :func:`~linknet_mm.apis.export_onnx` in ORT.
+class OnnxSegmentor(BackendSegmentor):
+    """An ONNX file from :func:`~.export.export_onnx` in ORT.
 
-    A :class:`~linknet_mm.apis.logits_segmentor.LogitsSegmentor` (a module
+    A :class:`~.backend_segmentor.BackendSegmentor` (a module
     without parameters): images go through the config's own test pipeline
     and the logits are resized to each image's size as mmseg does. The
     file's input channels and classes are checked against the config when
-    it is opened. fp32 and INT8 (:func:`~linknet_mm.apis.quantize_int8`)
+    it is opened. fp32 and INT8 (:func:`~.quantize.quantize_int8`)
     files run alike.
 
     Args:
         onnx_file (str): Exported model; it takes
-            :data:`~linknet_mm.apis.export.INPUT_FORMAT`.
+            :data:`~.logits_model.INPUT_FORMAT`.
         config (str | Path | Config): The config it was exported from; an
             object is copied, not changed.
         device (str): 'cpu', or 'cuda' for ORT's CUDA provider (needs
@@ -64,6 +64,8 @@ class OnnxSegmentor(LogitsSegmentor):
             of the checkpoint it was exported from; the config's dataset's
             when None. Defaults to None.
     """
+
+    backend = 'ONNX Runtime'
 
     def __init__(self,
                  onnx_file: str,
@@ -79,7 +81,8 @@ class OnnxSegmentor(LogitsSegmentor):
         try:
             graph = onnx.load(onnx_file, load_external_data=False)
         except DecodeError as error:
-            raise OnnxModelMismatchError(
+            raise BackendMismatchError(
+                self.backend,
                 f'{onnx_file!r} is not an ONNX model: {error}') from error
         self._check_shapes(graph)
         self.session = onnx_session(onnx_file, device, num_threads)
@@ -92,7 +95,8 @@ class OnnxSegmentor(LogitsSegmentor):
             model (onnx.ModelProto): The loaded graph.
         """
         if len(model.graph.input) != 1 or len(model.graph.output) != 1:
-            raise OnnxModelMismatchError(
+            raise BackendMismatchError(
+                self.backend,
                 f'ONNX file {self.onnx_file!r} has '
                 f'{len(model.graph.input)} inputs and '
                 f'{len(model.graph.output)} outputs; expected one image '
@@ -103,7 +107,8 @@ class OnnxSegmentor(LogitsSegmentor):
         got_in = got_in or meta.get('in_channels')
         want_in = self.cfg.model.backbone.get('in_channels', 3)
         if got_in is not None and got_in != want_in:
-            raise OnnxModelMismatchError(
+            raise BackendMismatchError(
+                self.backend,
                 f'ONNX file {self.onnx_file!r} takes {got_in}-channel '
                 f'images but {self.cfg.filename} builds a model of '
                 f'{want_in}-channel images (model.backbone.in_channels); '
@@ -120,7 +125,8 @@ class OnnxSegmentor(LogitsSegmentor):
             got (int): Channels of the logits.
         """
         if got != self.out_channels:
-            raise OnnxModelMismatchError(
+            raise BackendMismatchError(
+                self.backend,
                 f'ONNX file {self.onnx_file!r} outputs {got} classes but '
                 f'{self.cfg.filename} has decode_head.num_classes='
                 f'{self.num_classes} (out_channels={self.out_channels}); '
@@ -132,7 +138,7 @@ class OnnxSegmentor(LogitsSegmentor):
 
         Args:
             inputs (Tensor): (N, C, H, W) pixels, see
-                :data:`~linknet_mm.apis.export.INPUT_FORMAT`.
+                :data:`~.logits_model.INPUT_FORMAT`.
 
         Returns:
             Tensor: Logits (N, out_channels, H, W).

@@ -7,7 +7,7 @@ from inference_inputs import (check_clip_results, check_folder_results,
                               write_clip, write_photo_folder)
 from linknet_mm.apis import (LinkNetInferencer, ResultWriter, segment_path,
                              segment_video)
-from linknet_mm.apis.writing import check_unique_names, input_kind
+from linknet_mm.apis.result_writer import check_unique_names, input_kind
 from linknet_mm.datasets import CityscapesPairsDataset
 from linknet_mm.errors import InputError
 

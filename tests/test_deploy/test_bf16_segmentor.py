@@ -1,11 +1,14 @@
 """The bfloat16 PyTorch path on the tiny model, at odd sizes."""
+import copy
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 import torch
 
-from linknet_mm.apis import check_logits, init_segmentor, segment
-from linknet_mm.apis.bf16_segmentor import Bf16Segmentor
-from linknet_mm.errors import PrecisionError
+from linknet_mm.apis import init_segmentor, predict
+from linknet_mm.deploy import Bf16Segmentor, check_export
+from linknet_mm.errors import BackendMismatchError, PrecisionError
 
 from conftest import TINY
 
@@ -24,7 +27,7 @@ def test_bf16_logits_are_float32_near_fp32(model):
     bf16 = Bf16Segmentor(model, BF16_CPU)
     out = bf16.logits(torch.rand(2, 3, 33, 47) * 255)
     assert out.dtype == torch.float32 and out.shape == (2, 19, 33, 47)
-    for row in check_logits(model, bf16.logits, SHAPES, seed=2):
+    for row in check_export(model, bf16.logits, SHAPES, seed=2):
         assert 1e-4 < row['max_abs_diff'] < 1, row  # bf16 keeps 8 bits
         assert row['agreement'] > 0.8, row
 
@@ -44,11 +47,29 @@ def test_bf16_segments_images_of_mixed_sizes(model):
     rng = np.random.default_rng(0)
     images = [rng.integers(0, 256, (h, w, 3), np.uint8)
               for h, w in ((67, 93), (40, 40))]
-    fp32 = segment(model, images)
-    bf16 = segment(Bf16Segmentor(model, BF16_CPU), images, batch_size=2)
-    for ours, theirs in zip(fp32, bf16):
-        assert ours.shape == theirs.shape
-        assert (ours == theirs).mean() > 0.8
+    fp32 = predict(model, images)
+    bf16 = predict(Bf16Segmentor(model, BF16_CPU), images, batch_size=2)
+    for image, ours, theirs in zip(images, fp32, bf16):
+        logits = ours.seg_logits.data
+        assert theirs.seg_logits.data.shape == logits.shape
+        assert theirs.pred_sem_seg.data.shape == (1, *image.shape[:2])
+        # a pixel may change class only where fp32's two best classes are
+        # closer than twice the bf16 error there
+        error = (theirs.seg_logits.data - logits).abs().amax(0)
+        top2 = logits.topk(2, dim=0).values
+        sure = top2[0] - top2[1] > 2 * error
+        assert sure.any()
+        assert torch.equal(ours.pred_sem_seg.data[0][sure],
+                           theirs.pred_sem_seg.data[0][sure])
+
+
+def test_a_config_that_pads_at_test_time_is_refused(model):
+    cfg = copy.deepcopy(model.cfg)
+    cfg.model.data_preprocessor.test_cfg = dict(size_divisor=32)
+    padded = SimpleNamespace(cfg=cfg, dataset_meta=model.dataset_meta)
+    with pytest.raises(BackendMismatchError,
+                       match='^bf16 PyTorch: .*test_cfg'):
+        Bf16Segmentor(padded, BF16_CPU)
 
 
 def test_refused_where_the_cpu_lacks_bf16(model):

@@ -5,22 +5,8 @@ import torch
 from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
 
-from linknet_mm.apis.parity import (MIN_AGREEMENT, ConfusionCounts,
-                                    ParityCheck, format_parity)
-
-
-def test_confusion_counts_match_hand_counts():
-    counts = ConfusionCounts(3)
-    pred = np.array([[0, 0, 1], [1, 2, 2]])
-    label = np.array([[0, 1, 1], [255, 2, 0]])
-    counts.add(pred, label)
-    # kept (pred, label): (0,0) (0,1) (1,1) (2,2) (2,0)
-    assert counts.intersect.tolist() == [1, 1, 1]
-    assert counts.pred_area.tolist() == [2, 1, 2]
-    assert counts.label_area.tolist() == [2, 2, 1]
-    assert counts.iou() == pytest.approx([100 / 3, 50, 50])
-    assert counts.dice()[1] == pytest.approx(200 / 3)
-    assert counts.miou() == pytest.approx((100 / 3 + 100) / 3)
+from linknet_mm.deploy.parity import (MIN_AGREEMENT, ParityCheck,
+                                      format_parity)
 
 
 def _sample(label: np.ndarray) -> dict:
@@ -39,6 +25,20 @@ def _logits_of(pred: np.ndarray, classes: int = 2):
         return logits.expand(inputs.shape[0], -1, -1, -1)
 
     return run
+
+
+def test_scores_match_hand_counts_and_leave_out_ignored_pixels():
+    pred = np.array([[0, 0, 1], [1, 2, 2]])
+    label = np.array([[0, 1, 1], [255, 2, 0]])
+    # kept (pred, label): (0,0) (0,1) (1,1) (2,2) (2,0): IoU 1/3, 1/2, 1/2
+    check = ParityCheck(_logits_of(pred, 3), {}, 3, ['a', 'b', 'c'])
+    fp32 = check.run([_sample(label)])['fp32']
+    assert fp32['mIoU'] == pytest.approx((100 / 3 + 50 + 50) / 3)
+    assert 'Dice' not in fp32  # only for two classes
+    two = ParityCheck(_logits_of(pred.clip(0, 1)), {}, 2, ['bg', 'fg'])
+    # (0,0) (0,1) (1,1) (1,1) (1,0): Dice of class 1 = 2*2 / (3 + 3)
+    assert two.run([_sample(label.clip(0, 1) + 254 * (label == 255))]
+                   )['fp32']['Dice'] == pytest.approx(200 / 3)
 
 
 def test_identical_candidate_passes_and_a_wrong_one_fails():

@@ -1,4 +1,4 @@
-"""INT8 static quantization of an exported model with ONNX Runtime."""
+"""INT8 static quantization of a segmentor with ONNX Runtime."""
 import itertools
 import os
 import os.path as osp
@@ -8,12 +8,16 @@ from typing import Iterable, Iterator, List, Optional
 
 import numpy as np
 import onnx
+import torch.nn as nn
+from mmengine.config import Config
 from onnxruntime.quantization import (CalibrationDataReader,
                                       CalibrationMethod, QuantFormat,
                                       QuantType, quantize_static)
 from onnxruntime.quantization.shape_inference import quant_pre_process
 
-from .export import INPUT_NAME
+from ..datasets.labelled_samples import labelled_samples
+from ..models.utils import fused_copy
+from .export import INPUT_NAME, export_onnx
 
 #: Convolution operators, whose first and last may stay in float.
 CONV_OPS = ('Conv', 'ConvTranspose')
@@ -24,7 +28,7 @@ class ArrayCalibration(CalibrationDataReader):
 
     Args:
         batches (Iterable[np.ndarray]): (N, C, H, W) float32 pixels, see
-            :data:`~linknet_mm.apis.export.INPUT_FORMAT`; sizes may differ.
+            :data:`~.logits_model.INPUT_FORMAT`; sizes may differ.
     """
 
     def __init__(self, batches: Iterable[np.ndarray]) -> None:
@@ -82,7 +86,7 @@ def quantize_int8(fp32_file: str,
     dynamic. The file appears complete or not at all.
 
     Args:
-        fp32_file (str): Export of :func:`~linknet_mm.apis.export_onnx`.
+        fp32_file (str): Export of :func:`~.export.export_onnx`.
         out_file (str): INT8 file to write.
         calibration (Iterable[np.ndarray]): Pixel batches, e.g. a few
             hundred training images through the test pipeline.
@@ -134,3 +138,59 @@ def quantize_int8(fp32_file: str,
         calibration_batches=reader.count,
         float_nodes=float_nodes,
         seconds=time.perf_counter() - start)
+
+
+def calibration_batches(cfg: Config, calib_dir: str,
+                        num: int) -> Iterator[np.ndarray]:
+    """Training images of a folder through the test pipeline, as arrays.
+
+    Args:
+        cfg (Config): The model's config.
+        calib_dir (str): Folder in the dataset's layout.
+        num (int): Images spread over its training split.
+
+    Yields:
+        np.ndarray: (1, C, H, W) float32 pixels.
+    """
+    for sample in labelled_samples(cfg, calib_dir, 'train', num):
+        yield sample['inputs'][None].float().numpy()
+
+
+def make_int8(model: nn.Module,
+              out_file: str,
+              calib_dir: str,
+              calib_num: int = 300,
+              keep_float_ends: bool = False,
+              method: str = 'minmax',
+              fp32_onnx: Optional[str] = None) -> dict:
+    """Export the model to ONNX and write its INT8 quantization.
+
+    The export is of a copy with every BatchNorm folded into its
+    convolution (:func:`~linknet_mm.models.utils.fused_copy`; ONNX
+    Runtime folds Conv+BN itself but not ConvTranspose+BN), so each
+    convolution is quantized with its norm.
+
+    Args:
+        model (nn.Module): Segmentor with ``cfg`` (eval mode).
+        out_file (str): INT8 ONNX file to write.
+        calib_dir (str): Calibration data (training split of this folder).
+        calib_num (int): Calibration images. Defaults to 300.
+        keep_float_ends (bool): See
+            :func:`quantize_int8`. Defaults to False.
+        method (str): Calibration method. Defaults to 'minmax'.
+        fp32_onnx (str, optional): The model's fp32 ONNX export to
+            quantize; exported here when None. Defaults to None.
+
+    Returns:
+        dict: What :func:`quantize_int8` returns, with
+        ``calib_dir``.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        fp32 = fp32_onnx or osp.join(tmp, 'fp32.onnx')
+        if fp32_onnx is None:
+            export_onnx(fused_copy(model), fp32)
+        info = quantize_int8(fp32, out_file,
+                             calibration_batches(model.cfg, calib_dir,
+                                                 calib_num),
+                             keep_float_ends, method)
+    return dict(info, calib_dir=osp.abspath(calib_dir), method=method)

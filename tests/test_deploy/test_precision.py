@@ -3,10 +3,10 @@ import json
 
 import pytest
 
-from linknet_mm.apis.precision import (choose_precision, cpu_key,
-                                       file_sha256, precision_files,
-                                       read_parity, resolve_precision,
-                                       write_parity)
+from linknet_mm.deploy.parity_record import (cpu_key, precision_files,
+                                             read_parity, write_parity)
+from linknet_mm.deploy.precision import choose_precision, resolve_precision
+from linknet_mm.utils import file_sha256
 from linknet_mm.errors import PrecisionError
 
 BF16_CPU = frozenset({'avx2', 'avx512f', 'avx512_vnni', 'avx512_bf16'})
@@ -31,13 +31,6 @@ def _record(checkpoint, flags, **rows):
         f.write(b'int8 model')
     check = dict(check_dir='x', int8_sha256=file_sha256(int8))
     return write_parity(checkpoint, rows, check, cpu_key(flags, CPU))
-
-
-def test_files_sit_beside_the_checkpoint():
-    files = precision_files('/w/run/best_Dice.tumor_iter_3000.pth')
-    assert files == dict(
-        int8='/w/run/best_Dice.tumor_iter_3000.int8.onnx',
-        parity='/w/run/best_Dice.tumor_iter_3000.parity.json')
 
 
 def test_auto_without_a_check_is_fp32(checkpoint):

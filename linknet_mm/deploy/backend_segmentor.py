@@ -1,4 +1,4 @@
-"""Segmentors that are one function of raw pixels to logits, as a model."""
+"""Backends as segmentors: logits from a runtime, predictions as mmseg's."""
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
@@ -8,8 +8,9 @@ from mmseg.models.utils import resize
 from mmseg.structures import SegDataSample
 from torch import Tensor
 
-from ..errors import OnnxModelMismatchError
-from .segmentor import ConfigInput, dataset_meta_of, load_config
+from ..datasets.metainfo import dataset_meta_of
+from ..errors import BackendMismatchError
+from ..utils.config import ConfigInput, load_config
 
 
 def logits_to_prediction(logits: Tensor, ori_shape: Sequence[int],
@@ -43,11 +44,12 @@ def logits_to_prediction(logits: Tensor, ori_shape: Sequence[int],
     return scores, (scores > threshold).to(scores)
 
 
-class LogitsSegmentor(nn.Module):
-    """A segmentor that computes logits of a pixel batch in one call.
+class BackendSegmentor(nn.Module):
+    """A segmentor whose logits come from a runtime backend in one call.
 
-    Subclasses implement :meth:`logits` (ONNX Runtime, bfloat16 PyTorch,
-    ...); this class gives what :func:`~linknet_mm.apis.predict` and
+    Subclasses name their :attr:`backend` and implement :meth:`logits`
+    (ONNX Runtime, bfloat16 PyTorch); this class gives what
+    :func:`~linknet_mm.apis.predict` and
     mmseg's inferencer use of a segmentor (``cfg``, ``dataset_meta``,
     ``test_step``), so images go through the config's own test pipeline
     and the logits are resized to each image's size as mmseg does.
@@ -60,6 +62,9 @@ class LogitsSegmentor(nn.Module):
         cfg_options (dict, optional): Overrides of the config. Defaults to
             None.
     """
+
+    #: The backend's name, for errors.
+    backend = 'backend'
 
     def __init__(self,
                  config: ConfigInput,
@@ -75,7 +80,8 @@ class LogitsSegmentor(nn.Module):
         self.dataset_meta = dataset_meta or dataset_meta_of(self.cfg)
         preprocessor = self.cfg.model.get('data_preprocessor') or {}
         if preprocessor.get('test_cfg'):
-            raise OnnxModelMismatchError(
+            raise BackendMismatchError(
+                self.backend,
                 f'{type(self).__name__} does not pad at test time; '
                 f'{self.cfg.filename}: data_preprocessor.test_cfg='
                 f'{preprocessor.test_cfg} is not supported')
@@ -85,7 +91,7 @@ class LogitsSegmentor(nn.Module):
 
         Args:
             inputs (Tensor): (N, C, H, W) pixels, see
-                :data:`~linknet_mm.apis.export.INPUT_FORMAT`.
+                :data:`~.logits_model.INPUT_FORMAT`.
 
         Returns:
             Tensor: float32 logits (N, out_channels, H, W).

@@ -1,4 +1,4 @@
-"""The precision check end to end on a small model and generated slices."""
+"""check_parity end to end on a small model and generated slices."""
 import json
 import shutil
 
@@ -9,11 +9,11 @@ import torch
 from mmengine.runner import save_checkpoint
 
 from conftest import TINY_BRAIN, load_config
-from linknet_mm.apis import (LinkNetInferencer, SegmentorLogits,
-                             check_precisions, export_onnx, in_precision,
-                             init_segmentor, segment)
-from linknet_mm.apis.labelled_samples import labelled_samples
-from linknet_mm.apis.precision import precision_files
+from linknet_mm.apis import LinkNetInferencer, init_segmentor, segment
+from linknet_mm.datasets.labelled_samples import labelled_samples
+from linknet_mm.deploy import (LogitsModel, check_parity, export_onnx,
+                               in_precision)
+from linknet_mm.deploy.parity_record import precision_files
 from linknet_mm.errors import ConfigError
 
 pytestmark = pytest.mark.slow
@@ -29,7 +29,7 @@ def balance(model, cfg, root) -> None:
     """Shift the tumour logit so a random model finds tumour on half the
     pixels of the training slices (else it predicts background everywhere
     and any INT8 model agrees with it)."""
-    logits = SegmentorLogits(model).eval()
+    logits = LogitsModel(model).eval()
     margins = []
     with torch.no_grad():
         for sample in labelled_samples(cfg, str(root), 'train'):
@@ -65,7 +65,7 @@ def constant_root(brain_root, tmp_path_factory):
 
 def test_check_records_every_precision(model_and_checkpoint, brain_root):
     model, checkpoint, fp32 = model_and_checkpoint
-    results, skipped, path = check_precisions(
+    results, skipped, path = check_parity(
         model, checkpoint, str(brain_root), str(brain_root), calib_num=8,
         flags=BF16_CPU, fp32_onnx=fp32)
     assert skipped == {}
@@ -84,11 +84,11 @@ def test_check_records_every_precision(model_and_checkpoint, brain_root):
 def test_broken_calibration_is_caught(model_and_checkpoint, brain_root,
                                       constant_root):
     model, checkpoint, fp32 = model_and_checkpoint
-    good, _, _ = check_precisions(model, checkpoint, str(brain_root),
+    good, _, _ = check_parity(model, checkpoint, str(brain_root),
                                   str(brain_root), calib_num=8,
                                   precisions=['int8'], fp32_onnx=fp32,
                                   keep_float_ends=True)
-    broken, _, _ = check_precisions(model, checkpoint, str(brain_root),
+    broken, _, _ = check_parity(model, checkpoint, str(brain_root),
                                     str(constant_root), calib_num=8,
                                     precisions=['int8'], fp32_onnx=fp32,
                                     keep_float_ends=True)
@@ -105,7 +105,7 @@ def test_broken_calibration_is_caught(model_and_checkpoint, brain_root,
 def test_without_bf16_it_is_skipped_with_the_reason(model_and_checkpoint,
                                                     brain_root):
     model, checkpoint, fp32 = model_and_checkpoint
-    results, skipped, _ = check_precisions(
+    results, skipped, _ = check_parity(
         model, checkpoint, str(brain_root), precisions=['bf16'],
         flags=frozenset({'avx2'}))
     assert list(results) == ['fp32']
@@ -114,7 +114,7 @@ def test_without_bf16_it_is_skipped_with_the_reason(model_and_checkpoint,
 
 def test_int8_model_runs_through_the_api(model_and_checkpoint, brain_root):
     model, checkpoint, fp32 = model_and_checkpoint
-    check_precisions(model, checkpoint, str(brain_root), str(brain_root),
+    check_parity(model, checkpoint, str(brain_root), str(brain_root),
                      calib_num=4, check_num=1, precisions=['int8'],
                      fp32_onnx=fp32)
     int8 = in_precision(model, checkpoint, 'int8')
