@@ -40,30 +40,9 @@ from linknet_mm.errors import LinkNetError, error_line
 from linknet_mm.utils import load_tool_config, quiet_known_warnings
 
 
-def parse_args() -> argparse.Namespace:
-    """Command-line arguments."""
-    parser = argparse.ArgumentParser(
-        description='Segment an image, a folder of images or a video')
-    parser.add_argument('config', help='config file of the model')
-    parser.add_argument(
-        'checkpoint',
-        help='checkpoint file (not read with --backend onnxruntime: pass "-")')
-    parser.add_argument('input', help='image file, folder or video file')
-    parser.add_argument(
-        '--out-dir', required=True, help='folder to write the results to')
-    parser.add_argument('--device', default='cpu', help='e.g. cpu, cuda:0')
-    labels = parser.add_mutually_exclusive_group()
-    parser.set_defaults(palette=False)
-    labels.add_argument(
-        '--trainids',
-        dest='palette',
-        action='store_false',
-        help='write masks as class ids (default)')
-    labels.add_argument(
-        '--palette',
-        dest='palette',
-        action='store_true',
-        help='write masks in the palette colours')
+def _add_backend_args(parser: argparse.ArgumentParser) -> None:
+    """Options of how the model runs (backend, precision, batching) and of
+    the overlays."""
     parser.add_argument(
         '--backend',
         choices=['pytorch', 'onnxruntime'],
@@ -93,6 +72,33 @@ def parse_args() -> argparse.Namespace:
         'the model tools/deployment/quantize.py wrote beside the '
         'checkpoint), or auto: the fastest that passed its parity check '
         'on this CPU')
+
+
+def parse_args() -> argparse.Namespace:
+    """Command-line arguments."""
+    parser = argparse.ArgumentParser(
+        description='Segment an image, a folder of images or a video')
+    parser.add_argument('config', help='config file of the model')
+    parser.add_argument(
+        'checkpoint',
+        help='checkpoint file (not read with --backend onnxruntime: pass "-")')
+    parser.add_argument('input', help='image file, folder or video file')
+    parser.add_argument(
+        '--out-dir', required=True, help='folder to write the results to')
+    parser.add_argument('--device', default='cpu', help='e.g. cpu, cuda:0')
+    labels = parser.add_mutually_exclusive_group()
+    parser.set_defaults(palette=False)
+    labels.add_argument(
+        '--trainids',
+        dest='palette',
+        action='store_false',
+        help='write masks as class ids (default)')
+    labels.add_argument(
+        '--palette',
+        dest='palette',
+        action='store_true',
+        help='write masks in the palette colours')
+    _add_backend_args(parser)
     parser.add_argument(
         '--cfg-options',
         nargs='+',

@@ -1,12 +1,14 @@
-"""Analysis: benchmarks and scoring, for the analysis tools and tests.
+"""Analysis: what the analysis and model-converter tools compute.
 
 Not part of ``import linknet_mm`` (nothing is registered here):
 
-* :mod:`.benchmark`, :mod:`.benchmark_report`, :mod:`.benchmark_parity`,
-  :mod:`.timing`: size, FLOPs, inference speed, memory and low-precision
-  parity of a model (``tools/analysis_tools/benchmark.py``);
-* :mod:`.train_benchmark`: training throughput, Runner against a bare loop;
-* :mod:`.label_decoding`: exactness of the Cityscapes colour decoder;
+* :mod:`.benchmark` (with :mod:`.inference_speed`,
+  :mod:`.benchmark_parity`, :mod:`.training_speed`, :mod:`.measuring`,
+  :mod:`.benchmark_table`): size, FLOPs, inference and training speed,
+  memory and low-precision parity of a model
+  (``tools/analysis_tools/benchmark.py``);
+* :mod:`.label_decoding`: exactness of the Cityscapes colour decoder
+  (``tools/analysis_tools/benchmark_label_decoding.py``);
 * :mod:`.per_image_report`: per-image Dice by size, worst images;
 * :mod:`.class_report`: per-class IoU by coverage, largest confusions;
 * :mod:`.conversion_check`, :mod:`.layerwise_check`,

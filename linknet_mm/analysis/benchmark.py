@@ -1,38 +1,168 @@
-"""Measure a segmentor: size, FLOPs, inference speed and peak memory.
+"""One benchmark run of a segmentor: what ``tools/analysis_tools/benchmark.py``
+prints and writes.
 
-Timings are medians over ``repeats`` calls after ``warmup`` calls, one
-backend after the other: timed round-robin, ONNX Runtime's threads, which
-spin for a while after each run, would take the cores from the PyTorch call
-that follows (halving eager's speed at batch 1). Each timing records how
-busy other processes kept the machine (:class:`OtherCpuLoad`).
+Size and FLOPs, inference speed of each backend (:mod:`.inference_speed`),
+their parity with eager fp32 (:mod:`.benchmark_parity`), training
+throughput through the Runner (:mod:`.training_speed`), peak memory, and
+how busy other processes kept the machine; :mod:`.benchmark_table` turns
+the result into text.
 """
 import copy
 import logging
 import os
+import os.path as osp
 import platform
 import resource
 import tempfile
-import time
-from contextlib import contextmanager
-from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Tuple
 
-import numpy as np
 import onnxruntime as ort
 import torch
 import torch.nn as nn
 from mmengine.analysis import get_model_complexity_info
+from mmengine.config import Config
 from mmengine.logging import MMLogger
 
-from ..deploy.export import export_onnx
-from ..deploy.logits_model import (LogitsModel, in_channels_of,
-                           optimized_module)
-from ..deploy.onnx_segmentor import onnx_session
+from ..apis import init_segmentor
+from ..deploy.bf16_segmentor import bf16_unavailable
+from ..deploy.logits_model import in_channels_of
+from ..synthetic import make_synthetic_data
 from ..utils.cpu import cpu_flags, cpu_model, read_cpuinfo, speed_flags
-from .timing import median_time
+from .benchmark_parity import (backend_parity, data_for_checks,
+                               int8_for_benchmark)
+from .inference_speed import BACKENDS, inference_speed, onnx_file_for
+from .measuring import OtherCpuLoad, PeakRSS
+from .training_speed import crop_size_of, runner_throughput
 
-#: Inference backends of :func:`inference_speed`, in table order; bf16 and
-#: int8 only where given.
-BACKENDS = ('eager', 'optimized', 'onnxruntime', 'bf16', 'int8')
+#: Synthetic training images written per image of a batch.
+IMAGES_PER_BATCH_IMAGE = 4
+
+
+@dataclass
+class BenchmarkSettings:
+    """What one benchmark run measures, and on what.
+
+    Attributes:
+        hw (tuple[int, int]): Input size of FLOPs and inference timings.
+        batch (int): Batch size timed besides 1; the training batch size.
+        repeats (int): Timed inference calls per backend and batch size.
+        warmup (int): Untimed calls / iterations first.
+        onnx_file (str, optional): ONNX export to time; exported to a
+            temporary file when None.
+        train_iters (int): Timed training iterations; 0 skips training.
+        workers (int, optional): DataLoader workers of the Runner run; the
+            config's when None.
+        data_root (str, optional): Training data; synthetic when None.
+        low_precision (bool): Time bf16 (where the CPU offers it) and INT8
+            too, and check every backend's parity with eager fp32.
+        check_dir (str, optional): Labelled data of the parity check (its
+            test split) and of INT8 calibration (its training split);
+            synthetic data of the config's format when None.
+        check_num (int, optional): Images checked; all when None.
+        calib_num (int): Calibration images of a new INT8 model (one
+            beside the checkpoint is timed as it is).
+    """
+    hw: Tuple[int, int] = (512, 512)
+    batch: int = 8
+    repeats: int = 10
+    warmup: int = 2
+    onnx_file: Optional[str] = None
+    train_iters: int = 20
+    workers: Optional[int] = None
+    data_root: Optional[str] = None
+    low_precision: bool = True
+    check_dir: Optional[str] = None
+    check_num: Optional[int] = 16
+    calib_num: int = 32
+
+
+def benchmark(cfg: Config, checkpoint: Optional[str],
+              settings: BenchmarkSettings) -> dict:
+    """Every figure of ``tools/analysis_tools/benchmark.py``.
+
+    Args:
+        cfg (Config): The config (``cfg.filename`` is reported).
+        checkpoint (str, optional): Weights; random when None.
+        settings (BenchmarkSettings): What to measure.
+
+    Returns:
+        dict: The results, as written to the tool's JSON.
+    """
+    s = settings
+    with PeakRSS() as load_peak:
+        model = init_segmentor(cfg, checkpoint)
+    result = dict(
+        machine=machine_info(),
+        config=cfg.filename,
+        checkpoint=checkpoint,
+        size=list(s.hw),
+        batch=s.batch,
+        flops_counts='one multiply-add as one FLOP (mmengine)',
+        model_load_peak_rss_mib=load_peak.mib,
+        other_cpu_cores={})
+    result.update(complexity(model, s.hw))
+    result.update(_inference(model, cfg, checkpoint, s))
+    result['speedup'] = speedups(result['inference'])
+    if s.train_iters > 0:
+        with OtherCpuLoad() as other:
+            result['training'] = training(cfg, s.batch, s.train_iters,
+                                          s.warmup, s.workers, s.data_root)
+        result['other_cpu_cores']['training'] = other.cores
+    result.update(_peak_memory(result))
+    timed = {row['backend'] for row in result['inference']}
+    result['backends'] = [name for name in BACKENDS if name in timed]
+    return result
+
+
+def _inference(model: nn.Module, cfg: Config, checkpoint: Optional[str],
+               s: BenchmarkSettings) -> dict:
+    """Inference speed of every backend, and their parity with eager.
+
+    Returns:
+        dict: ``inference``, ``other_cpu_cores`` (of the inference
+        timings) and, with low precision, ``low_precision``, ``parity``
+        and ``parity_data``.
+    """
+    out = {}
+    with onnx_file_for(model, s.onnx_file, s.hw) as onnx_file, \
+            tempfile.TemporaryDirectory() as folder:
+        low = None
+        if s.low_precision:
+            low = _low_precision(model, cfg, checkpoint, s.check_dir, folder,
+                                 s.calib_num, s.check_num)
+            out['low_precision'] = low['summary']
+        with OtherCpuLoad() as other:
+            out['inference'] = inference_speed(
+                model, s.hw, sorted({1, s.batch}), s.repeats, s.warmup,
+                onnx_file, torch.get_num_threads(),
+                bool(low and low['bf16']), low and low['int8'])
+        out['other_cpu_cores'] = dict(inference=other.cores)
+        if low:
+            out['parity'] = backend_parity(model, cfg, low['data'],
+                                           s.check_num, onnx_file,
+                                           low['bf16'], low['int8'])
+            out['parity_data'] = s.check_dir or 'synthetic data'
+    return out
+
+
+def _low_precision(model: nn.Module, cfg: Config, checkpoint: Optional[str],
+                   check_dir: Optional[str], folder: str, calib_num: int,
+                   check_num: Optional[int]) -> dict:
+    """The data, bf16 offer and INT8 model of the low-precision rows.
+
+    Returns:
+        dict: ``data`` (labelled data root), ``bf16`` (offered here),
+        ``int8`` (the INT8 file timed) and ``summary`` (for the report).
+    """
+    data = data_for_checks(cfg, check_dir, folder, calib_num, check_num)
+    int8 = int8_for_benchmark(model, checkpoint, data, calib_num, folder)
+    return dict(
+        data=data,
+        bf16=bf16_unavailable() is None,
+        int8=int8['file'],
+        summary=dict(bf16=bf16_unavailable() or 'offered',
+                     int8=int8['source']))
 
 
 def machine_info() -> Dict[str, object]:
@@ -59,94 +189,6 @@ def machine_info() -> Dict[str, object]:
         python=platform.python_version(),
         torch=torch.__version__,
         onnxruntime=ort.__version__)
-
-
-class PeakRSS:
-    """Peak resident memory of this process over a block, in MiB.
-
-    On Linux the peak (``VmHWM``) is reset at the start of the block by
-    writing 5 to ``/proc/self/clear_refs``, so each block reports its own
-    peak. Elsewhere, or if the reset is refused, ``resource.getrusage``'s
-    lifetime maximum is reported and ``per_block`` is False. Memory of
-    child processes (DataLoader workers) is not included.
-
-    Examples:
-        >>> with PeakRSS() as peak:
-        ...     run()
-        >>> peak.mib
-    """
-
-    def __init__(self) -> None:
-        self.mib = 0.0
-        self.per_block = False
-
-    def __enter__(self) -> 'PeakRSS':
-        try:
-            with open('/proc/self/clear_refs', 'w') as f:
-                f.write('5')
-            self.per_block = True
-        except OSError:
-            self.per_block = False
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.mib = self.current_peak() if self.per_block else \
-            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-    @staticmethod
-    def current_peak() -> float:
-        """``VmHWM`` of /proc/self/status in MiB."""
-        with open('/proc/self/status') as f:
-            for line in f:
-                if line.startswith('VmHWM:'):
-                    return int(line.split()[1]) / 1024
-        raise OSError('/proc/self/status has no VmHWM line')
-
-
-class OtherCpuLoad:
-    """CPU cores other processes kept busy over a block, on average.
-
-    The machine's busy time (``/proc/stat``) minus this process's and its
-    reaped children's (``os.times``), divided by the wall time. Around 0 on
-    an otherwise idle machine; timings taken while it is well above 0 are
-    slowed by the competition (PyTorch's intra-op threads suffer most: a
-    thread that loses its core stalls every parallel operator). ``cores``
-    is None where ``/proc/stat`` does not exist.
-
-    Examples:
-        >>> with OtherCpuLoad() as other:
-        ...     run()
-        >>> other.cores
-    """
-
-    def __init__(self) -> None:
-        self.cores: Optional[float] = None
-        self._start: Optional[Tuple[float, float, float]] = None
-
-    @staticmethod
-    def _sample() -> Optional[Tuple[float, float, float]]:
-        """(wall s, machine busy s, own CPU s), None without /proc/stat."""
-        if not os.path.exists('/proc/stat'):
-            return None
-        with open('/proc/stat') as f:
-            fields = [float(v) for v in f.readline().split()[1:]]
-        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
-        ticks = os.sysconf('SC_CLK_TCK')
-        own = os.times()
-        return (time.monotonic(), (sum(fields[:8]) - idle) / ticks, own.user +
-                own.system + own.children_user + own.children_system)
-
-    def __enter__(self) -> 'OtherCpuLoad':
-        self._start = self._sample()
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        end = self._sample()
-        if self._start is None or end is None:
-            return
-        wall = end[0] - self._start[0]
-        others = (end[1] - self._start[1]) - (end[2] - self._start[2])
-        self.cores = max(others, 0.0) / max(wall, 1e-9)
 
 
 def complexity(segmentor: nn.Module, hw: Tuple[int, int]) -> Dict[str, float]:
@@ -177,138 +219,74 @@ def complexity(segmentor: nn.Module, hw: Tuple[int, int]) -> Dict[str, float]:
     return dict(params=float(info['params']), flops=float(info['flops']))
 
 
-@contextmanager
-def onnx_file_for(segmentor: nn.Module, onnx_file: Optional[str],
-                  hw: Tuple[int, int]) -> Iterator[str]:
-    """The given ONNX file, or a temporary export of the segmentor.
+
+def _peak_memory(result: dict) -> Dict[str, float]:
+    """Peak resident memory of the whole run and of its children.
 
     Args:
-        segmentor (nn.Module): The segmentor.
-        onnx_file (str, optional): An existing export to use.
-        hw (tuple[int, int]): Example size for a new export.
-
-    Yields:
-        str: Path of the ONNX file.
-    """
-    if onnx_file is not None:
-        yield onnx_file
-        return
-    with tempfile.TemporaryDirectory() as folder:
-        path = os.path.join(folder, 'model.onnx')
-        export_onnx(segmentor, path, example_hw=hw)
-        yield path
-
-
-def inference_speed(segmentor: nn.Module,
-                    hw: Tuple[int, int],
-                    batch_sizes: Sequence[int] = (1, 8),
-                    repeats: int = 10,
-                    warmup: int = 2,
-                    onnx_file: Optional[str] = None,
-                    threads: Optional[int] = None,
-                    bf16: bool = False,
-                    int8_file: Optional[str] = None) -> List[dict]:
-    """Latency and throughput of eager, optimised, ORT and low precision.
-
-    All compute the same function (raw pixels in, logits at the input size
-    out, :class:`~linknet_mm.deploy.LogitsModel`):
-
-    - ``eager``: the segmentor in eval mode under ``torch.no_grad``;
-    - ``optimized``: :func:`optimized_module` under
-      ``torch.inference_mode`` with channels-last inputs;
-    - ``onnxruntime``: the ONNX export (``onnx_file``, else exported here)
-      in an ORT CPU session with all graph optimisations;
-    - ``bf16`` (if asked): the optimised module under bfloat16 autocast
-      (:class:`~linknet_mm.deploy.Bf16Segmentor`);
-    - ``int8`` (if given): an INT8 ONNX file in ONNX Runtime.
-
-    Args:
-        segmentor (nn.Module): The segmentor in eval mode.
-        hw (tuple[int, int]): Input height and width.
-        batch_sizes (Sequence[int]): Batch sizes to time. Defaults to
-            (1, 8).
-        repeats (int): Timed calls per backend and batch size. Defaults
-            to 10.
-        warmup (int): Untimed calls first. Defaults to 2.
-        onnx_file (str, optional): ONNX export of this segmentor to use.
-            Defaults to None.
-        threads (int, optional): ONNX Runtime intra-op threads; None for
-            ORT's default. Defaults to None.
-        bf16 (bool): Time the bfloat16 path too. Defaults to False.
-        int8_file (str, optional): INT8 model to time. Defaults to None.
+        result (dict): The results, with the peaks of each phase.
 
     Returns:
-        list[dict]: Per batch size and backend: ``backend``, ``batch``,
-        ``latency_ms`` (median per batch), ``images_per_s``,
-        ``peak_rss_mib`` (peak while timing it) and ``other_cpu_cores``
-        (see :class:`OtherCpuLoad`).
+        dict: ``peak_rss_mib`` and ``children_peak_rss_mib``.
     """
-    eager = LogitsModel(segmentor).eval()
-    optimized = optimized_module(segmentor)
-    channels = in_channels_of(segmentor)
-    rows = []
-    with onnx_file_for(segmentor, onnx_file, hw) as path:
-        sessions = dict(onnxruntime=onnx_session(path, num_threads=threads))
-        if int8_file is not None:
-            sessions['int8'] = onnx_session(int8_file, num_threads=threads)
-        for batch in batch_sizes:
-            generator = torch.Generator().manual_seed(batch)
-            x = torch.rand(batch, channels, *hw, generator=generator) * 255
-            calls = _backend_calls(eager, optimized, sessions, x, bf16)
-            for backend in calls:
-                with PeakRSS() as peak, OtherCpuLoad() as other:
-                    seconds = median_time(calls[backend], repeats, warmup)
-                rows.append(
-                    dict(
-                        backend=backend,
-                        batch=batch,
-                        latency_ms=1000 * seconds,
-                        images_per_s=batch / seconds,
-                        peak_rss_mib=peak.mib,
-                        other_cpu_cores=other.cores))
-    return rows
+    phases = [row['peak_rss_mib'] for row in result['inference']] + [
+        part['peak_rss_mib']
+        for part in result.get('training', {}).values()
+        if isinstance(part, dict)
+    ]
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return dict(
+        peak_rss_mib=max([own] + phases),
+        children_peak_rss_mib=resource.getrusage(
+            resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
 
 
-def _backend_calls(eager: nn.Module, optimized: nn.Module,
-                   sessions: Dict[str, ort.InferenceSession], x: torch.Tensor,
-                   bf16: bool) -> Dict[str, Callable[[], object]]:
-    """One call per backend on the same input, each in its best form.
+def training(cfg: Config, batch: int, iters: int, warmup: int,
+             workers: Optional[int] = None,
+             data_root: Optional[str] = None) -> dict:
+    """Training throughput through the Runner, on synthetic data if none
+    is given.
 
     Args:
-        eager (nn.Module): :class:`LogitsModel` of the segmentor.
-        optimized (nn.Module): :func:`optimized_module` of it.
-        sessions (dict[str, ort.InferenceSession]): ``onnxruntime`` (the
-            ONNX export) and, if timed, ``int8``.
-        x (torch.Tensor): The input batch.
-        bf16 (bool): Add the bfloat16 call.
+        cfg (Config): The config.
+        batch (int): Batch size.
+        iters (int): Timed iterations.
+        warmup (int): Untimed iterations first (at least 1 is run).
+        workers (int, optional): DataLoader workers; the config's when
+            None. Defaults to None.
+        data_root (str, optional): Training data; synthetic data in a
+            temporary folder when None. Defaults to None.
 
     Returns:
-        dict: ``{backend: call without arguments}``, in
-        :data:`BACKENDS` order.
+        dict: ``runner`` (see
+        :func:`~.training_speed.runner_throughput`) and ``size`` (the
+        training crop).
     """
-    x_last = x.contiguous(memory_format=torch.channels_last)
-    x_numpy = np.ascontiguousarray(x.numpy())
+    with tempfile.TemporaryDirectory() as work_dir:
+        if data_root is None:
+            data_root = osp.join(work_dir, 'data')
+            make_synthetic_data(cfg, data_root,
+                                batch * IMAGES_PER_BATCH_IMAGE)
+        runner = runner_throughput(cfg, data_root, osp.join(work_dir, 'run'),
+                                   batch, iters, max(warmup, 1), workers)
+    return dict(runner=runner, size=list(crop_size_of(cfg, (256, 256))))
 
-    def run_eager() -> None:
-        with torch.no_grad():
-            eager(x)
 
-    def run_optimized() -> None:
-        with torch.inference_mode():
-            optimized(x_last)
+def speedups(rows: List[dict]) -> Dict[str, Dict[str, float]]:
+    """Images/s of each backend over eager's, per batch size.
 
-    def run_bf16() -> None:
-        with torch.inference_mode(), torch.autocast('cpu', torch.bfloat16):
-            optimized(x_last)
+    Args:
+        rows (list[dict]): Rows of ``inference_speed``.
 
-    def session_call(session: ort.InferenceSession) -> Callable[[], object]:
-        name = session.get_inputs()[0].name
-        return lambda: session.run(None, {name: x_numpy})
-
-    calls = dict(eager=run_eager, optimized=run_optimized)
-    calls['onnxruntime'] = session_call(sessions['onnxruntime'])
-    if bf16:
-        calls['bf16'] = run_bf16
-    if 'int8' in sessions:
-        calls['int8'] = session_call(sessions['int8'])
-    return calls
+    Returns:
+        dict: ``{batch: {backend: ratio}}``.
+    """
+    eager = {
+        r['batch']: r['images_per_s']
+        for r in rows if r['backend'] == 'eager'
+    }
+    out = {}
+    for row in rows:
+        out.setdefault(str(row['batch']), {})[row['backend']] = \
+            row['images_per_s'] / eager[row['batch']]
+    return out

@@ -15,7 +15,7 @@ from ..deploy.parity import ParityCheck
 from ..deploy.parity_record import precision_files
 from ..deploy.quantize import make_int8
 from ..errors import ConfigError
-from .train_benchmark import SYNTHETIC_DATA, make_synthetic_data
+from ..synthetic import SYNTHETIC_DATA, make_synthetic_data
 
 #: Test images of the synthetic data written when all are to be checked.
 SYNTHETIC_TEST_IMAGES = 16

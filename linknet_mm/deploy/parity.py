@@ -408,10 +408,24 @@ def check_parity(model: nn.Module,
         elif precision == 'bf16':
             candidates['bf16'] = Bf16Segmentor(model, flags).logits
         elif precision == 'int8':
-            int8 = _int8_model(model, checkpoint, calib_dir, calib_num,
-                               keep_float_ends, method, fp32_onnx)
-            candidates['int8'], made = int8
+            candidates['int8'], made = _int8_model(
+                model, checkpoint, calib_dir, calib_num, keep_float_ends,
+                method, fp32_onnx)
             check.update(made)
+    results, check['images'] = _compare(model, candidates, check_dir,
+                                        check_num)
+    path = write_parity(checkpoint, results, check, cpu_key(flags))
+    return results, skipped, path
+
+
+def _compare(model: nn.Module, candidates: Dict[str, LogitsFn],
+             check_dir: str, check_num: Optional[int]
+             ) -> Tuple[Dict[str, dict], int]:
+    """Run :class:`ParityCheck` of the candidates on a folder's test split.
+
+    Returns:
+        tuple: The results and the number of images checked.
+    """
     reference = LogitsModel(model).eval()
     head = model.decode_head
     parity = ParityCheck(
@@ -424,9 +438,7 @@ def check_parity(model: nn.Module,
     with torch.no_grad():
         results = parity.run(
             labelled_samples(model.cfg, check_dir, 'test', check_num))
-    check['images'] = parity.images
-    path = write_parity(checkpoint, results, check, cpu_key(flags))
-    return results, skipped, path
+    return results, parity.images
 
 
 def _int8_model(model: nn.Module, checkpoint: str,

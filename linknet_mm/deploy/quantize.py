@@ -21,6 +21,11 @@ from .export import INPUT_NAME, export_onnx
 
 #: Convolution operators, whose first and last may stay in float.
 CONV_OPS = ('Conv', 'ConvTranspose')
+#: Calibration methods of :func:`quantize_int8` by name.
+CALIBRATION_METHODS = dict(
+    minmax=CalibrationMethod.MinMax,
+    percentile=CalibrationMethod.Percentile,
+    entropy=CalibrationMethod.Entropy)
 
 
 class ArrayCalibration(CalibrationDataReader):
@@ -100,13 +105,9 @@ def quantize_int8(fp32_file: str,
         dict: ``calibration_batches``, ``float_nodes`` (names kept in
         float) and ``seconds``.
     """
-    methods = dict(
-        minmax=CalibrationMethod.MinMax,
-        percentile=CalibrationMethod.Percentile,
-        entropy=CalibrationMethod.Entropy)
-    if method not in methods:
+    if method not in CALIBRATION_METHODS:
         raise ValueError(f'calibration method must be one of '
-                         f'{sorted(methods)}, got {method!r}')
+                         f'{sorted(CALIBRATION_METHODS)}, got {method!r}')
     start = time.perf_counter()
     batches = iter(calibration)
     first = next(batches, None)
@@ -131,7 +132,7 @@ def quantize_int8(fp32_file: str,
             activation_type=QuantType.QUInt8,
             weight_type=QuantType.QInt8,
             nodes_to_exclude=float_nodes,
-            calibrate_method=methods[method],
+            calibrate_method=CALIBRATION_METHODS[method],
             extra_options=dict(WeightSymmetric=True))
         os.replace(part, out_file)
     return dict(

@@ -12,9 +12,8 @@ Prints a table and writes it as JSON (``--out``):
   labelled test images (``--check-dir``, else synthetic data): argmax
   agreement and the change of mIoU (and of a two-class model's Dice);
 - training images/s through the mmengine Runner (the config's dataset
-  pipeline on synthetic data, or ``--data-root``) against a bare PyTorch
-  loop on in-memory tensors, and the share of each Runner iteration spent
-  waiting for data;
+  pipeline on synthetic data, or ``--data-root``), and the share of each
+  iteration spent waiting for data;
 - peak resident memory of each phase (main process).
 
 Timings are medians after warm-up; a busy machine slows every backend, so
@@ -35,18 +34,14 @@ import tempfile
 import torch
 from mmengine.config import DictAction
 
-from linknet_mm.analysis.benchmark_report import benchmark, format_table
+from linknet_mm.analysis.benchmark import BenchmarkSettings, benchmark
+from linknet_mm.analysis.benchmark_table import format_table
 from linknet_mm.errors import LinkNetError, error_line
 from linknet_mm.utils import load_tool_config
 
 
-def parse_args() -> argparse.Namespace:
-    """Command-line arguments."""
-    parser = argparse.ArgumentParser(
-        description='Benchmark inference and training of a segmentor')
-    parser.add_argument('config', help='config file of the model')
-    parser.add_argument(
-        'checkpoint', nargs='?', help='checkpoint; random weights without')
+def _add_timing_args(parser: argparse.ArgumentParser) -> None:
+    """Options of what is timed: sizes, repeats, training, threads."""
     parser.add_argument(
         '--size',
         type=int,
@@ -70,7 +65,7 @@ def parse_args() -> argparse.Namespace:
         '--train-iters',
         type=int,
         default=20,
-        help='timed training iterations (Runner and bare loop); 0 skips '
+        help='timed training iterations of the Runner; 0 skips '
         'the training benchmark')
     parser.add_argument(
         '--workers',
@@ -81,9 +76,13 @@ def parse_args() -> argparse.Namespace:
         help='training data for the Runner run (default: synthetic data '
         'written to a temporary folder)')
     parser.add_argument(
-        '--onnx', help='ONNX export to time (default: exported here)')
-    parser.add_argument(
         '--threads', type=int, help='torch and ONNX Runtime threads')
+
+
+def _add_low_precision_args(parser: argparse.ArgumentParser) -> None:
+    """Options of the ONNX, bf16 and INT8 rows and their parity columns."""
+    parser.add_argument(
+        '--onnx', help='ONNX export to time (default: exported here)')
     parser.add_argument(
         '--no-low-precision',
         action='store_true',
@@ -105,6 +104,17 @@ def parse_args() -> argparse.Namespace:
         help='calibration images of the INT8 model quantized here (the '
         'INT8 model tools/deployment/quantize.py wrote beside the '
         'checkpoint is timed as it is)')
+
+
+def parse_args() -> argparse.Namespace:
+    """Command-line arguments."""
+    parser = argparse.ArgumentParser(
+        description='Benchmark inference and training of a segmentor')
+    parser.add_argument('config', help='config file of the model')
+    parser.add_argument(
+        'checkpoint', nargs='?', help='checkpoint; random weights without')
+    _add_timing_args(parser)
+    _add_low_precision_args(parser)
     parser.add_argument('--out', help='JSON file to write the results to')
     parser.add_argument(
         '--cfg-options',
@@ -131,11 +141,20 @@ def main() -> None:
         args.config, args.cfg_options,
         osp.dirname(osp.abspath(args.out))
         if args.out else tempfile.gettempdir())
-    result = benchmark(cfg, args.checkpoint, tuple(args.size), args.batch,
-                       args.repeats, args.warmup, args.onnx,
-                       args.train_iters, args.workers, args.data_root,
-                       not args.no_low_precision, args.check_dir,
-                       args.check_num or None, args.calib_num)
+    settings = BenchmarkSettings(
+        hw=tuple(args.size),
+        batch=args.batch,
+        repeats=args.repeats,
+        warmup=args.warmup,
+        onnx_file=args.onnx,
+        train_iters=args.train_iters,
+        workers=args.workers,
+        data_root=args.data_root,
+        low_precision=not args.no_low_precision,
+        check_dir=args.check_dir,
+        check_num=args.check_num or None,
+        calib_num=args.calib_num)
+    result = benchmark(cfg, args.checkpoint, settings)
     # print, not print_log: the Runner run leaves a WARNING-level logger
     print(format_table(result))
     if args.out:

@@ -1,0 +1,144 @@
+"""The result of :func:`~.benchmark.benchmark` as text."""
+from typing import List
+
+#: Other processes' average busy cores above which timings are flagged.
+BUSY_CORES = 0.25
+
+
+def format_table(result: dict) -> str:
+    """The results as text.
+
+    Args:
+        result (dict): The benchmark results.
+
+    Returns:
+        str: Tables of inference and training figures.
+    """
+    lines = _inference_lines(result)
+    if result.get('training'):
+        lines += _training_lines(result)
+    lines.append('')
+    lines.append(
+        f"peak RSS of the whole run: {result['peak_rss_mib']:.0f} "
+        'MiB (largest child process, e.g. a DataLoader worker, shared '
+        'pages included: '
+        f"{result['children_peak_rss_mib']:.0f} MiB)")
+    for phase, cores in result['other_cpu_cores'].items():
+        if cores is not None and cores > BUSY_CORES:
+            lines.append(
+                f'WARNING: other processes kept {cores:.2f} of '
+                f"{result['machine']['cores']} cores busy during the "
+                f'{phase} timings; they are slowed by it: run again on an '
+                'idle machine')
+    return '\n'.join(lines)
+
+
+def _inference_lines(result: dict) -> List[str]:
+    """The machine, the model and the inference table.
+
+    Args:
+        result (dict): The benchmark results.
+
+    Returns:
+        list[str]: Lines of text.
+    """
+    m = result['machine']
+    others = ', '.join(f'{phase} {cores:.2f}'
+                       for phase, cores in result['other_cpu_cores'].items()
+                       if cores is not None)
+    lines = [
+        f"machine: {m['cpu']} ({' '.join(m['cpu_flags']) or 'no AVX2'}), "
+        f"{m['cores']} cores, torch threads "
+        f"{m['torch_threads']}; cores kept busy by other processes: "
+        f'{others or "unknown"}',
+        f"model: {result['config']}, {result['params'] / 1e6:.2f}M "
+        f"parameters, {result['flops'] / 1e9:.2f} GFLOPs at "
+        f"{result['size'][0]}x{result['size'][1]} (1 multiply-add = "
+        '1 FLOP)', '',
+        f'{"backend":<13}{"batch":>6}{"latency ms":>12}{"images/s":>10}'
+        f'{"x eager":>9}{"peak MiB":>10}{"busy*":>7}{"agree %":>9}'
+        f'{"dmIoU":>7}{"ddice":>7}  parity'
+    ]
+    parity = result.get('parity', {})
+    for row in result['inference']:
+        ratio = result['speedup'][str(row['batch'])][row['backend']]
+        busy = row['other_cpu_cores']
+        busy = '-' if busy is None else f'{busy:.2f}'
+        lines.append(f"{row['backend']:<13}{row['batch']:>6}"
+                     f"{row['latency_ms']:>12.1f}{row['images_per_s']:>10.2f}"
+                     f'{ratio:>9.2f}{row["peak_rss_mib"]:>10.0f}{busy:>7}'
+                     f'{_parity_cells(parity, row["backend"])}')
+    lines.append('* cores kept busy by other processes while timing')
+    lines += _parity_notes(result)
+    return lines
+
+
+def _parity_cells(parity: dict, backend: str) -> str:
+    """Agreement, mIoU and Dice change and verdict of one backend.
+
+    Args:
+        parity (dict): Parity figures per backend (eager's under 'fp32');
+            empty if not checked.
+        backend (str): The backend.
+
+    Returns:
+        str: The cells, '-' where not checked.
+    """
+    reference = backend == 'eager'
+    figures = parity.get('fp32' if reference else backend)
+    if figures is None:
+        return f'{"-":>9}{"-":>7}{"-":>7}  -'
+    dice = figures.get('Dice_change')
+    dice = '-' if dice is None else f'{dice:+.2f}'
+    verdict = 'ref' if reference else ('ok' if figures['ok'] else 'FAIL')
+    return (f'{100 * figures["agreement"]:>9.3f}'
+            f'{figures["mIoU_change"]:>+7.2f}{dice:>7}  {verdict}')
+
+
+def _parity_notes(result: dict) -> List[str]:
+    """What the parity columns were measured on, and what was not timed.
+
+    Args:
+        result (dict): The benchmark results.
+
+    Returns:
+        list[str]: Lines of text; none without low-precision rows.
+    """
+    if 'parity' not in result:
+        return []
+    fp32 = result['parity']['fp32']
+    dice = (f', Dice.{fp32["Dice_class"]} {fp32["Dice"]:.2f}'
+            if 'Dice' in fp32 else '')
+    low = result['low_precision']
+    lines = [
+        f'parity: against eager fp32 on {fp32["images"]} test images of '
+        f'{result["parity_data"]} (fp32 mIoU {fp32["mIoU"]:.2f}{dice}); '
+        'dmIoU, ddice in points; ok = agreement >= 99.5 %, |dmIoU| <= 0.5, '
+        '|ddice| <= 0.5', f'int8: {low["int8"]}'
+    ]
+    if low['bf16'] != 'offered':
+        lines.append(f'bf16 not timed: {low["bf16"]}')
+    return lines
+
+
+def _training_lines(result: dict) -> List[str]:
+    """The training throughput line.
+
+    Args:
+        result (dict): The benchmark results, with ``training``.
+
+    Returns:
+        list[str]: Lines of text.
+    """
+    training = result['training']
+    runner, size = training['runner'], training['size']
+    return [
+        '', f'training (mmengine Runner), batch {result["batch"]} at '
+        f'{size[0]}x{size[1]}:',
+        f'{"images/s":>10}{"iter ms":>10}{"peak MiB":>10}',
+        f'{runner["images_per_s"]:>10.2f}{runner["iter_ms"]:>10.0f}'
+        f'{runner["peak_rss_mib"]:>10.0f}',
+        f'data time {100 * runner["data_share"]:.1f}% of each iteration '
+        f'({runner["data_ms"]:.1f} ms median, '
+        f'{runner["num_workers"]} workers)'
+    ]
