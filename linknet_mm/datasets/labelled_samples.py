@@ -45,6 +45,9 @@ def dataset_at(cfg: Config, data_root: str, split: str = 'test'):
     dataset.data_root = data_root
     dataset.pipeline = copy.deepcopy(test_loader.dataset.pipeline)
     dataset.pop('indices', None)
+    # the pipeline's transforms are looked up in the config's scope, also
+    # from a script that never set mmengine's default scope
+    dataset.setdefault('_scope_', cfg.get('default_scope', 'mmseg'))
     return DATASETS.build(dataset)
 
 

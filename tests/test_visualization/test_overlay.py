@@ -1,4 +1,5 @@
 """Plain OpenCV overlays: palette lookup, blending, FPS text."""
+import cv2
 import numpy as np
 import pytest
 
@@ -32,7 +33,17 @@ def test_overlay_refuses_bad_input(kwargs, match):
         overlay(**args)
 
 
-def test_draw_fps_writes_into_the_frame():
+def test_draw_fps_writes_white_text_in_the_top_left_corner():
     frame = np.zeros((120, 160, 3), np.uint8)
     assert draw_fps(frame, 12.5) is frame
-    assert frame.any()
+    # scale 0.4 for 120 rows: text at (4, 14), in OpenCV's box of it
+    (width, height), baseline = cv2.getTextSize(
+        '12.5 FPS', cv2.FONT_HERSHEY_SIMPLEX, 0.4, 1)
+    ys, xs = np.nonzero(frame.any(axis=2))
+    assert xs.min() >= 4 - 2 and xs.max() <= 4 + width + 2
+    assert ys.min() >= 14 - height - 2 and ys.max() <= 14 + baseline + 2
+    assert (frame[..., 0] == frame[..., 1]).all()  # grey levels only
+    assert (frame[..., 0] == frame[..., 2]).all()
+    assert frame.max() == 255  # white strokes (over a black outline)
+    other = draw_fps(np.zeros_like(frame), 99.9)
+    assert not np.array_equal(other, frame)
