@@ -71,11 +71,11 @@ def test_brain_tumor_dice_loss_scores_the_tumour():
     assert dice(found, target) < 0.01
 
 
-def test_readme_binary_dataset_example_builds(tmp_path):
-    """The README's "Your own dataset" config, as written there."""
-    readme = (CONFIGS.parent / 'README.md').read_text()
-    start = readme.index('# configs/my_binary.py\n')
-    code = readme[start:readme.index('```', start)]
+def test_docs_binary_dataset_example_builds(tmp_path):
+    """docs/en/add_dataset.md's binary config, as written there."""
+    guide = (CONFIGS.parent / 'docs' / 'en' / 'add_dataset.md').read_text()
+    start = guide.index('# configs/my_binary.py\n')
+    code = guide[start:guide.index('```', start)]
     code = code.replace("'./linknet/", f"'{CONFIGS}/linknet/")
     root = tmp_path / 'my_set'
     make_brain_tumor(str(root), 10, seed=0, size=64)

@@ -18,6 +18,7 @@ model = dict(
             how_to_get='convert TensorFlow\'s ImageNet MobileNetV2 with '
             '`python tools/model_converters/mobilenetv2_tflite2mmseg.py '
             'tf2_mobilenet_v2_1.0_224_ptq.tflite {checkpoint}` (where to '
-            'get the .tflite file: README, "ImageNet weights offline")')))
+            'get the .tflite file: docs/en/train_test.md, "ImageNet weights '
+            'offline")')))
 train_cfg = dict(val_interval=250)
 default_hooks = dict(checkpoint=dict(interval=250))

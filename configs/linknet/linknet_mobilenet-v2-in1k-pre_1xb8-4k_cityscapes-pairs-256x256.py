@@ -1,9 +1,10 @@
 # LinkNet-MobileNetV2 on the real Kaggle Cityscapes pairs, the encoder
 # initialised with ImageNet weights converted offline from TensorFlow's
 # MobileNetV2 TFLite file (tools/model_converters/mobilenetv2_tflite2mmseg.py;
-# README, "ImageNet weights offline"). The R-18 CPU recipe (AdamW,
-# class-weighted cross-entropy, 256x256 crops) on a shorter schedule, 4k
-# iterations (what the measuring session had time for; not tuned).
+# docs/en/train_test.md, "ImageNet weights offline"). The R-18 CPU recipe
+# (AdamW, class-weighted cross-entropy, 256x256 crops) on a shorter
+# schedule, 4k iterations (what the measuring session had time for; not
+# tuned).
 _base_ = ['./linknet_r18_1xb8-6k_cityscapes-pairs-256x256.py']
 iters = 4000
 pretrained = 'checkpoints/mobilenet-v2_in1k-tflite.pth'
@@ -28,7 +29,8 @@ model = dict(
             how_to_get='convert TensorFlow\'s ImageNet MobileNetV2 with '
             '`python tools/model_converters/mobilenetv2_tflite2mmseg.py '
             'tf2_mobilenet_v2_1.0_224_ptq.tflite {checkpoint}` (where to '
-            'get the .tflite file: README, "ImageNet weights offline")')),
+            'get the .tflite file: docs/en/train_test.md, "ImageNet weights '
+            'offline")')),
     decode_head=dict(in_channels=[24, 32, 96, 320]))
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.01, begin=0, end=200,

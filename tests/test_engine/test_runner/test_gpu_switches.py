@@ -1,4 +1,5 @@
-"""The GPU switches of the README on a CPU: compile, SyncBN, TensorBoard.
+"""The GPU switches of docs/en/train_test.md on a CPU: compile, SyncBN,
+TensorBoard.
 
 ``compile=True`` (inductor) takes minutes on CPU, so the run here uses
 dynamo with the eager backend: the model's ``train_step`` is traced by
