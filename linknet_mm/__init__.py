@@ -14,8 +14,8 @@ from .mmcv_ops_stand_in import install_mmcv_ops_stand_in
 install_mmcv_ops_stand_in()  # before anything imports mmseg's models
 
 # registering imports, after the stand-in
-from . import datasets, engine, evaluation, models  # noqa: E402,F401
 from . import visualization  # noqa: E402,F401
+from . import datasets, engine, evaluation, models  # noqa: E402,F401
 from .version import __version__  # noqa: E402
 
 __all__ = ['__version__']

@@ -77,8 +77,8 @@ def converted_mobilenet(tmp_path_factory) -> Path:
     """The real TFLite MobileNetV2 converted to an mmseg checkpoint."""
     from linknet_mm.models.converters import convert_mobilenetv2_tflite
     path = tmp_path_factory.mktemp('converted') / 'mobilenet_v2.pth'
-    convert_mobilenetv2_tflite(str(shared_weights(MOBILENET_TFLITE)),
-                               str(path))
+    convert_mobilenetv2_tflite(
+        str(shared_weights(MOBILENET_TFLITE)), str(path))
     return path
 
 
@@ -88,6 +88,14 @@ def brain_root(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp('brain_tumor')
     make_brain_tumor(str(root), 20, seed=0, size=128)
     return root
+
+
+@pytest.fixture(scope='session')
+def tiny(tmp_path_factory):
+    """The tiny model's config, checkpoint and ONNX export
+    (:func:`tiny_model.tiny_files`)."""
+    from tiny_model import tiny_files
+    return tiny_files(tmp_path_factory)
 
 
 @pytest.fixture(scope='session')
@@ -112,7 +120,11 @@ def run_tool(*args, env=None, timeout=600, check=True):
     cmd += [str(REPO / 'tools' / tool)] + [str(a) for a in args[1:]]
     full_env = dict(os.environ, PYTHON=sys.executable, **(env or {}))
     proc = subprocess.run(
-        cmd, cwd=REPO, env=full_env, capture_output=True, text=True,
+        cmd,
+        cwd=REPO,
+        env=full_env,
+        capture_output=True,
+        text=True,
         timeout=timeout)
     if check and proc.returncode != 0:
         raise AssertionError(f'{cmd} failed ({proc.returncode}):\n'

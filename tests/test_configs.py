@@ -10,8 +10,7 @@ from mmseg.structures import SegDataSample
 from conftest import CONFIGS, load_config
 from linknet_mm.synthetic import make_brain_tumor
 
-LEAVES = sorted(
-    p for p in CONFIGS.rglob('*.py') if '_base_' not in p.parts)
+LEAVES = sorted(p for p in CONFIGS.rglob('*.py') if '_base_' not in p.parts)
 
 
 def test_the_configs_users_type_exist():
@@ -37,19 +36,19 @@ def test_one_training_step(path):
     model = MODELS.build(cfg.model)
     model.init_weights()
     num_classes = cfg.model.decode_head.num_classes
-    inputs = [torch.randint(0, 256, (3, 64, 64), dtype=torch.uint8)
-              for _ in range(2)]
+    inputs = [
+        torch.randint(0, 256, (3, 64, 64), dtype=torch.uint8) for _ in range(2)
+    ]
     samples = []
     for _ in inputs:
-        sample = SegDataSample(metainfo=dict(img_shape=(64, 64),
-                                             ori_shape=(64, 64)))
+        sample = SegDataSample(
+            metainfo=dict(img_shape=(64, 64), ori_shape=(64, 64)))
         sample.gt_sem_seg = PixelData(
             data=torch.randint(0, num_classes, (1, 64, 64)))
         samples.append(sample)
     optim = build_optim_wrapper(model, cfg.optim_wrapper)
     before = [p.detach().clone() for p in model.decode_head.parameters()]
-    losses = model.train_step(
-        dict(inputs=inputs, data_samples=samples), optim)
+    losses = model.train_step(dict(inputs=inputs, data_samples=samples), optim)
     assert all(torch.isfinite(v).all() for v in losses.values())
     after = list(model.decode_head.parameters())
     assert any(not torch.equal(a, b) for a, b in zip(after, before))
@@ -57,8 +56,10 @@ def test_one_training_step(path):
 
 def test_brain_tumor_dice_loss_scores_the_tumour():
     cfg = load_config(CONFIGS / 'linknet_brain_tumor.py')
-    (dice_cfg, ) = [loss for loss in cfg.model.decode_head.loss_decode
-                    if loss.type == 'DiceLoss']
+    (dice_cfg, ) = [
+        loss for loss in cfg.model.decode_head.loss_decode
+        if loss.type == 'DiceLoss'
+    ]
     dice = MODELS.build(dice_cfg)
     target = torch.zeros(2, 64, 64, dtype=torch.long)
     target[:, :9, :9] = 1  # a 2 % tumour

@@ -43,14 +43,16 @@ def test_models_name_their_config_and_results(metafile):
         config = REPO / model['Config']
         assert config.is_file(), model['Config']
         assert config.stem == model['Name']
-        for key in ('Backbone', 'Crop Size', 'Iterations',
-                    'Training Time', 'Training Resources'):
+        for key in ('Backbone', 'Crop Size', 'Iterations', 'Training Time',
+                    'Training Resources'):
             assert key in model['Metadata'], (model['Name'], key)
         results = model['Results']
         data = model['Metadata']['Training Data']
         assert data in SPLITS, (model['Name'], data)
-        assert {r['Dataset'] for r in results} >= {
-            f'{data} {split} split' for split in SPLITS[data]}
+        assert {r['Dataset']
+                for r in results
+                } >= {f'{data} {split} split'
+                      for split in SPLITS[data]}
         for result in results:
             assert result['Task'] == 'Semantic Segmentation'
             metrics = result['Metrics']

@@ -41,6 +41,7 @@ def test_shorten():
 
 
 class _Broken(torch.utils.data.Dataset):
+
     def __len__(self):
         return 1
 

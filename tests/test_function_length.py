@@ -31,7 +31,9 @@ def test_the_check_finds_a_long_function(tmp_path):
 
 @pytest.mark.parametrize('folder', FOLDERS)
 def test_no_long_function(folder):
-    found = [f'{path.relative_to(REPO)}:{line} {name} ({length} lines)'
-             for path in sorted((REPO / folder).rglob('*.py'))
-             for line, name, length in long_functions(path)]
+    found = [
+        f'{path.relative_to(REPO)}:{line} {name} ({length} lines)'
+        for path in sorted((REPO / folder).rglob('*.py'))
+        for line, name, length in long_functions(path)
+    ]
     assert not found, f'functions over {MAX_LINES} lines: {found}'

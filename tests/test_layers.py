@@ -10,10 +10,17 @@ PACKAGE = Path(__file__).resolve().parents[1] / 'linknet_mm'
 #: Rank of each top-level part; a part may import parts of lower or equal
 #: rank (equal: models, datasets... use each other's helpers).
 LAYERS = {
-    'errors': 0, 'version': 0, 'utils': 0, 'mmcv_ops_stand_in': 0,
-    'models': 1, 'datasets': 1, 'evaluation': 1, 'visualization': 1,
+    'errors': 0,
+    'version': 0,
+    'utils': 0,
+    'mmcv_ops_stand_in': 0,
+    'models': 1,
+    'datasets': 1,
+    'evaluation': 1,
+    'visualization': 1,
     'engine': 1,
-    'synthetic': 2, 'deploy': 2,
+    'synthetic': 2,
+    'deploy': 2,
     'apis': 3,
     'analysis': 4,
 }
@@ -63,8 +70,7 @@ def test_every_part_has_a_layer():
 @pytest.mark.parametrize('module', sorted(m for m in GRAPH if _part(m)))
 def test_imports_go_down(module):
     rank = LAYERS[_part(module)]
-    upward = [t for t in GRAPH[module]
-              if _part(t) and LAYERS[_part(t)] > rank]
+    upward = [t for t in GRAPH[module] if _part(t) and LAYERS[_part(t)] > rank]
     assert not upward, f'{module} imports a layer above its own: {upward}'
 
 

@@ -19,6 +19,8 @@ from linknet_mm.apis import init_segmentor
 #: nothing from two and a second thread stalls when other processes take
 #: its core.
 TOOL_ENV = {'OMP_NUM_THREADS': '1'}
+#: Input sizes the exports are checked on: square, odd, tall, a batch of two.
+ODD_SHAPES = ((1, 64, 64), (1, 67, 93), (1, 255, 257), (2, 33, 47))
 TINY_CONFIG = Path(__file__).resolve().parent / 'data' / 'configs' / \
     'tiny_linknet_cityscapes.py'
 

@@ -122,7 +122,9 @@ def main() -> None:
     input_kind(source)
     # checked --cfg-options; the output folder is the work dir
     cfg = load_tool_config(
-        args.config, args.cfg_options, args.out_dir,
+        args.config,
+        args.cfg_options,
+        args.out_dir,
         work_dir_option='--out-dir')
     if args.onnx and args.checkpoint != '-':
         print_log(

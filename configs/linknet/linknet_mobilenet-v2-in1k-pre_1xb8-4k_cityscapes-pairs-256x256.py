@@ -33,9 +33,13 @@ model = dict(
             'offline")')),
     decode_head=dict(in_channels=[24, 32, 96, 320]))
 param_scheduler = [
-    dict(type='LinearLR', start_factor=0.01, begin=0, end=200,
-         by_epoch=False),
-    dict(type='PolyLR', power=0.9, eta_min=1e-6, begin=200, end=iters,
-         by_epoch=False)
+    dict(type='LinearLR', start_factor=0.01, begin=0, end=200, by_epoch=False),
+    dict(
+        type='PolyLR',
+        power=0.9,
+        eta_min=1e-6,
+        begin=200,
+        end=iters,
+        by_epoch=False)
 ]
 train_cfg = dict(max_iters=iters)

@@ -133,15 +133,17 @@ def _inference(model: nn.Module, cfg: Config, checkpoint: Optional[str],
                                  s.calib_num, s.check_num)
             out['low_precision'] = low['summary']
         with OtherCpuLoad() as other:
-            out['inference'] = inference_speed(
-                model, s.hw, sorted({1, s.batch}), s.repeats, s.warmup,
-                onnx_file, torch.get_num_threads(),
-                bool(low and low['bf16']), low and low['int8'])
+            out['inference'] = inference_speed(model, s.hw,
+                                               sorted({1, s.batch}), s.repeats,
+                                               s.warmup, onnx_file,
+                                               torch.get_num_threads(),
+                                               bool(low and low['bf16']), low
+                                               and low['int8'])
         out['other_cpu_cores'] = dict(inference=other.cores)
         if low:
             out['parity'] = backend_parity(model, cfg, low['data'],
-                                           s.check_num, onnx_file,
-                                           low['bf16'], low['int8'])
+                                           s.check_num, onnx_file, low['bf16'],
+                                           low['int8'])
             out['parity_data'] = s.check_dir or 'synthetic data'
     return out
 
@@ -161,8 +163,8 @@ def _low_precision(model: nn.Module, cfg: Config, checkpoint: Optional[str],
         data=data,
         bf16=bf16_unavailable() is None,
         int8=int8['file'],
-        summary=dict(bf16=bf16_unavailable() or 'offered',
-                     int8=int8['source']))
+        summary=dict(
+            bf16=bf16_unavailable() or 'offered', int8=int8['source']))
 
 
 def machine_info() -> Dict[str, object]:
@@ -219,7 +221,6 @@ def complexity(segmentor: nn.Module, hw: Tuple[int, int]) -> Dict[str, float]:
     return dict(params=float(info['params']), flops=float(info['flops']))
 
 
-
 def _peak_memory(result: dict) -> Dict[str, float]:
     """Peak resident memory of the whole run and of its children.
 
@@ -230,8 +231,7 @@ def _peak_memory(result: dict) -> Dict[str, float]:
         dict: ``peak_rss_mib`` and ``children_peak_rss_mib``.
     """
     phases = [row['peak_rss_mib'] for row in result['inference']] + [
-        part['peak_rss_mib']
-        for part in result.get('training', {}).values()
+        part['peak_rss_mib'] for part in result.get('training', {}).values()
         if isinstance(part, dict)
     ]
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -241,7 +241,10 @@ def _peak_memory(result: dict) -> Dict[str, float]:
             resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
 
 
-def training(cfg: Config, batch: int, iters: int, warmup: int,
+def training(cfg: Config,
+             batch: int,
+             iters: int,
+             warmup: int,
              workers: Optional[int] = None,
              data_root: Optional[str] = None) -> dict:
     """Training throughput through the Runner, on synthetic data if none
@@ -265,8 +268,7 @@ def training(cfg: Config, batch: int, iters: int, warmup: int,
     with tempfile.TemporaryDirectory() as work_dir:
         if data_root is None:
             data_root = osp.join(work_dir, 'data')
-            make_synthetic_data(cfg, data_root,
-                                batch * IMAGES_PER_BATCH_IMAGE)
+            make_synthetic_data(cfg, data_root, batch * IMAGES_PER_BATCH_IMAGE)
         runner = runner_throughput(cfg, data_root, osp.join(work_dir, 'run'),
                                    batch, iters, max(warmup, 1), workers)
     return dict(runner=runner, size=list(crop_size_of(cfg, (256, 256))))

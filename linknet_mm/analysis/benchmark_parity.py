@@ -71,8 +71,8 @@ def data_for_checks(cfg: Config, check_dir: Optional[str], folder: str,
             'give labelled data for the bf16/INT8 rows with --check-dir, or '
             'leave them out with --no-low-precision')
     root = osp.join(folder, 'check_data')
-    make_synthetic_data(cfg, root, calib_num,
-                        check_num or SYNTHETIC_TEST_IMAGES)
+    make_synthetic_data(cfg, root, calib_num, check_num
+                        or SYNTHETIC_TEST_IMAGES)
     return root
 
 

@@ -18,8 +18,7 @@ import torch
 import torch.nn as nn
 
 from ..deploy.export import export_onnx
-from ..deploy.logits_model import (LogitsModel, in_channels_of,
-                                   optimized_module)
+from ..deploy.logits_model import LogitsModel, in_channels_of, optimized_module
 from ..deploy.onnx_segmentor import onnx_session
 from .measuring import OtherCpuLoad, PeakRSS, median_time
 

@@ -66,10 +66,11 @@ def model_to_export(config: str, checkpoint: Optional[str],
     Returns:
         nn.Module: The segmentor, on the CPU.
     """
-    cfg = load_tool_config(config, cfg_options,
-                           osp.dirname(osp.abspath(out)))
+    cfg = load_tool_config(config, cfg_options, osp.dirname(osp.abspath(out)))
     model = init_segmentor(cfg, checkpoint)
     if checkpoint is None:
-        print_log('no checkpoint given: exporting random weights',
-                  logger='current', level=logging.WARNING)
+        print_log(
+            'no checkpoint given: exporting random weights',
+            logger='current',
+            level=logging.WARNING)
     return model

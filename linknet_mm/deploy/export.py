@@ -81,10 +81,10 @@ def export_torchscript(segmentor: nn.Module,
 
     Tracing records the sizes used by the crops and the final resize as
     ``aten::size`` reads of the input, so the module takes any batch, height
-    and width (:func:`~linknet_mm.deploy.parity.check_export` verifies it on other sizes). torch 2.13
-    deprecates TorchScript in favour of ``torch.export``; the warning is
-    silenced here, the format still loads with ``torch.jit.load`` and in
-    libtorch.
+    and width (:func:`~.parity.check_export` verifies it on other sizes).
+    torch 2.13 deprecates TorchScript in favour of ``torch.export``; the
+    warning is silenced here, the format still loads with
+    ``torch.jit.load`` and in libtorch.
 
     Args:
         segmentor (nn.Module): Segmentor in eval mode.

@@ -89,8 +89,8 @@ def optimized_module(segmentor: nn.Module) -> nn.Module:
     Returns:
         nn.Module: The optimised module in eval mode.
     """
-    return LogitsModel(fused_copy(segmentor)).eval().to(
-        memory_format=torch.channels_last)
+    return LogitsModel(
+        fused_copy(segmentor)).eval().to(memory_format=torch.channels_last)
 
 
 def in_channels_of(segmentor: nn.Module) -> int:

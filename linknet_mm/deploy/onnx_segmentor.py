@@ -96,8 +96,7 @@ class OnnxSegmentor(BackendSegmentor):
         """
         if len(model.graph.input) != 1 or len(model.graph.output) != 1:
             raise BackendMismatchError(
-                self.backend,
-                f'ONNX file {self.onnx_file!r} has '
+                self.backend, f'ONNX file {self.onnx_file!r} has '
                 f'{len(model.graph.input)} inputs and '
                 f'{len(model.graph.output)} outputs; expected one image '
                 'batch in and one logits batch out (export it with '

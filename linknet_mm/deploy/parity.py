@@ -150,8 +150,7 @@ def format_export_check(rows: Sequence[dict]) -> str:
     return '\n'.join(lines)
 
 
-def report_export_check(rows: Sequence[dict], title: str,
-                        failure: str) -> int:
+def report_export_check(rows: Sequence[dict], title: str, failure: str) -> int:
     """Log the rows of :func:`check_export` and say whether all passed.
 
     Args:
@@ -165,8 +164,8 @@ def report_export_check(rows: Sequence[dict], title: str,
     print_log(f'{title}:\n{format_export_check(rows)}', logger='current')
     if all(row['ok'] for row in rows):
         return 0
-    print_log(f'check failed: {failure}', logger='current',
-              level=logging.ERROR)
+    print_log(
+        f'check failed: {failure}', logger='current', level=logging.ERROR)
     return 1
 
 
@@ -232,8 +231,7 @@ class ParityCheck:
             preds[name] = pred[0].long()
             self.areas[name] += torch.stack(
                 IoUMetric.intersect_and_union(preds[name], label,
-                                              self.num_classes,
-                                              IGNORE_INDEX))
+                                              self.num_classes, IGNORE_INDEX))
         for name in self.agree:
             self.agree[name] += int((preds[name] == preds['fp32']).sum())
             diff = (logits[name] - logits['fp32']).abs().max()
@@ -322,8 +320,12 @@ class ParityCheck:
                     failed.append(f'|Dice change| > {MAX_DICE_CHANGE} points')
             row['failed'] = failed
             row['ok'] = not failed
-        out['fp32'].update(ok=True, failed=[], agreement=1.0,
-                           max_logit_diff=0.0, mIoU_change=0.0)
+        out['fp32'].update(
+            ok=True,
+            failed=[],
+            agreement=1.0,
+            max_logit_diff=0.0,
+            mIoU_change=0.0)
         if dice_class is not None:
             out['fp32']['Dice_change'] = 0.0
         return out
@@ -357,18 +359,19 @@ def format_parity(results: Dict[str, dict]) -> str:
     return '\n'.join(lines)
 
 
-def check_parity(model: nn.Module,
-                     checkpoint: str,
-                     check_dir: str,
-                     calib_dir: Optional[str] = None,
-                     calib_num: int = 300,
-                     check_num: Optional[int] = None,
-                     precisions: Sequence[str] = ('bf16', 'int8'),
-                     keep_float_ends: bool = False,
-                     method: str = 'minmax',
-                     flags: Optional[FrozenSet[str]] = None,
-                     fp32_onnx: Optional[str] = None
-                     ) -> Tuple[Dict[str, dict], Dict[str, str], str]:
+def check_parity(
+    model: nn.Module,
+    checkpoint: str,
+    check_dir: str,
+    calib_dir: Optional[str] = None,
+    calib_num: int = 300,
+    check_num: Optional[int] = None,
+    precisions: Sequence[str] = ('bf16', 'int8'),
+    keep_float_ends: bool = False,
+    method: str = 'minmax',
+    flags: Optional[FrozenSet[str]] = None,
+    fp32_onnx: Optional[str] = None
+) -> Tuple[Dict[str, dict], Dict[str, str], str]:
     """Check precisions against fp32 and record the result for ``auto``.
 
     INT8 is (re)made from the checkpoint when ``calib_dir`` is given, else
@@ -403,14 +406,17 @@ def check_parity(model: nn.Module,
         reason = unavailable(precision, flags)
         if reason:
             skipped[precision] = reason
-            print_log(f'{precision} skipped: {reason}', logger='current',
-                      level=logging.WARNING)
+            print_log(
+                f'{precision} skipped: {reason}',
+                logger='current',
+                level=logging.WARNING)
         elif precision == 'bf16':
             candidates['bf16'] = Bf16Segmentor(model, flags).logits
         elif precision == 'int8':
-            candidates['int8'], made = _int8_model(
-                model, checkpoint, calib_dir, calib_num, keep_float_ends,
-                method, fp32_onnx)
+            candidates['int8'], made = _int8_model(model, checkpoint,
+                                                   calib_dir, calib_num,
+                                                   keep_float_ends, method,
+                                                   fp32_onnx)
             check.update(made)
     results, check['images'] = _compare(model, candidates, check_dir,
                                         check_num)
@@ -418,9 +424,8 @@ def check_parity(model: nn.Module,
     return results, skipped, path
 
 
-def _compare(model: nn.Module, candidates: Dict[str, LogitsFn],
-             check_dir: str, check_num: Optional[int]
-             ) -> Tuple[Dict[str, dict], int]:
+def _compare(model: nn.Module, candidates: Dict[str, LogitsFn], check_dir: str,
+             check_num: Optional[int]) -> Tuple[Dict[str, dict], int]:
     """Run :class:`ParityCheck` of the candidates on a folder's test split.
 
     Returns:
@@ -441,9 +446,8 @@ def _compare(model: nn.Module, candidates: Dict[str, LogitsFn],
     return results, parity.images
 
 
-def _int8_model(model: nn.Module, checkpoint: str,
-                calib_dir: Optional[str], calib_num: int,
-                keep_float_ends: bool, method: str,
+def _int8_model(model: nn.Module, checkpoint: str, calib_dir: Optional[str],
+                calib_num: int, keep_float_ends: bool, method: str,
                 fp32_onnx: Optional[str]) -> Tuple[LogitsFn, dict]:
     """The INT8 model beside the checkpoint, made first if ``calib_dir``.
 

@@ -2,8 +2,9 @@
 
 The parity check (:mod:`.parity`, ``tools/deployment/quantize.py``)
 records its result beside the checkpoint (:mod:`.parity_record`), keyed
-by the CPU's name and flags and the checkpoint's hash; ``auto`` takes the fastest precision that passed there on this CPU,
-and fp32 where none did or the check has not run on this CPU.
+by the CPU's name and flags and the checkpoint's hash; ``auto`` takes the
+fastest precision that passed there on this CPU, and fp32 where none did
+or the check has not run on this CPU.
 """
 import logging
 import os.path as osp
@@ -76,11 +77,13 @@ def choose_precision(checkpoint: Optional[str],
         if row['ok'] and name in PRECISIONS and not unavailable(name, flags)
     }
     int8 = precision_files(checkpoint)['int8']
-    if 'int8' in passed and not (
-            osp.isfile(int8)
-            and file_sha256(int8) == entry['check'].get('int8_sha256')):
-        print_log(f'{int8} is missing or not the file that was checked: '
-                  'int8 left out', logger='current', level=logging.WARNING)
+    if 'int8' in passed and not (osp.isfile(int8) and file_sha256(int8)
+                                 == entry['check'].get('int8_sha256')):
+        print_log(
+            f'{int8} is missing or not the file that was checked: '
+            'int8 left out',
+            logger='current',
+            level=logging.WARNING)
         del passed['int8']
     if set(passed) == {'fp32'}:
         return 'fp32', 'no other precision passed the parity check'
@@ -122,8 +125,8 @@ def resolve_precision(precision: str,
                 f'tools/deployment/quantize.py CONFIG {checkpoint} '
                 '--calib-dir DATA --check-dir DATA')
     if precision != 'fp32':
-        print_log(f'running in {precision}', logger='current',
-                  level=logging.INFO)
+        print_log(
+            f'running in {precision}', logger='current', level=logging.INFO)
     return precision
 
 

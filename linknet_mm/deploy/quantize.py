@@ -10,9 +10,8 @@ import numpy as np
 import onnx
 import torch.nn as nn
 from mmengine.config import Config
-from onnxruntime.quantization import (CalibrationDataReader,
-                                      CalibrationMethod, QuantFormat,
-                                      QuantType, quantize_static)
+from onnxruntime.quantization import (CalibrationDataReader, CalibrationMethod,
+                                      QuantFormat, QuantType, quantize_static)
 from onnxruntime.quantization.shape_inference import quant_pre_process
 
 from ..datasets.labelled_samples import labelled_samples
@@ -190,8 +189,8 @@ def make_int8(model: nn.Module,
         fp32 = fp32_onnx or osp.join(tmp, 'fp32.onnx')
         if fp32_onnx is None:
             export_onnx(fused_copy(model), fp32)
-        info = quantize_int8(fp32, out_file,
-                             calibration_batches(model.cfg, calib_dir,
-                                                 calib_num),
-                             keep_float_ends, method)
+        info = quantize_int8(
+            fp32, out_file, calibration_batches(model.cfg, calib_dir,
+                                                calib_num), keep_float_ends,
+            method)
     return dict(info, calib_dir=osp.abspath(calib_dir), method=method)

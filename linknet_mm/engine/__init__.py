@@ -13,8 +13,8 @@ allow_mmengine_checkpoints()
 
 __all__ = [
     'CheckpointMismatchError', 'CpuBf16OptimWrapper', 'SafeRunner',
-    'StrictPretrainedInit', 'TrainingCurvesHook',
-    'allow_mmengine_checkpoints', 'checkpoint_mismatches', 'enable_amp',
-    'init_cpu_dist', 'load_segmentor_checkpoint', 'publish_checkpoint',
-    'read_checkpoint', 'state_dict_of'
+    'StrictPretrainedInit', 'TrainingCurvesHook', 'allow_mmengine_checkpoints',
+    'checkpoint_mismatches', 'enable_amp', 'init_cpu_dist',
+    'load_segmentor_checkpoint', 'publish_checkpoint', 'read_checkpoint',
+    'state_dict_of'
 ]

@@ -21,10 +21,8 @@ import torch.nn as nn
 from mmengine.logging import print_log
 from mmengine.registry import WEIGHT_INITIALIZERS
 
-from ..errors import (CheckpointMismatchError, PretrainedNotFoundError,
-                      shorten)
-from .checkpoint import (checkpoint_mismatches, read_checkpoint,
-                                 state_dict_of)
+from ..errors import CheckpointMismatchError, PretrainedNotFoundError, shorten
+from .checkpoint import checkpoint_mismatches, read_checkpoint, state_dict_of
 
 
 @WEIGHT_INITIALIZERS.register_module(name='StrictPretrained')
@@ -89,7 +87,8 @@ class StrictPretrainedInit:
         module.load_state_dict(state_dict, strict=False)
         print_log(
             f'{type(module).__name__}: all {len(state_dict)} tensors loaded '
-            f'from {self.checkpoint}', logger='current')
+            f'from {self.checkpoint}',
+            logger='current')
         for submodule in module.modules():
             if submodule is not module:
                 submodule.is_init = True  # keep the children's init away

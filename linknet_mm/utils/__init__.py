@@ -1,11 +1,11 @@
 """Small helpers below every layer: config reading, CPU description,
 file hashes."""
+from ..errors import ConfigError
 from .config import check_work_dir, load_tool_config, read_config
-from .files import file_sha256
 from .cpu import (cpu_flags, cpu_model, cpu_summary, int8_dot_product,
                   native_bf16, speed_flags)
+from .files import file_sha256
 from .known_warnings import quiet_known_warnings
-from ..errors import ConfigError
 
 __all__ = [
     'ConfigError', 'check_work_dir', 'cpu_flags', 'cpu_model', 'cpu_summary',

@@ -21,7 +21,6 @@ RUNTIME_KEYS = frozenset({
 })
 DATALOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 
-
 #: Where an installed linknet_mm keeps its configs (as mmseg's ``.mim``).
 PACKAGED_CONFIGS = Path(__file__).resolve().parents[1] / '.mim' / 'configs'
 

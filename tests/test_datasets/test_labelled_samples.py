@@ -9,8 +9,7 @@ import pytest
 
 from conftest import TINY_BRAIN, load_config
 from linknet_mm.datasets.brain_tumor import split_names
-from linknet_mm.datasets.labelled_samples import (dataset_at,
-                                                  labelled_samples,
+from linknet_mm.datasets.labelled_samples import (dataset_at, labelled_samples,
                                                   spread_indices)
 from linknet_mm.errors import ConfigError, DatasetNotFoundError
 
@@ -58,8 +57,8 @@ def test_samples_are_whole_images_with_their_labels(cfg, brain_root):
 def test_an_empty_folder_is_named(cfg, tmp_path):
     (tmp_path / 'images').mkdir()
     (tmp_path / 'masks').mkdir()
-    with pytest.raises(DatasetNotFoundError,
-                       match=f'{tmp_path}/images has no'):
+    with pytest.raises(
+            DatasetNotFoundError, match=f'{tmp_path}/images has no'):
         next(labelled_samples(cfg, str(tmp_path), 'test'))
 
 
@@ -73,8 +72,12 @@ def test_a_script_without_mmengine_scope_reads_them(brain_root):
         'sample = next(labelled_samples(cfg, sys.argv[2], "test", 1))\n'
         'print(tuple(sample["inputs"].shape))\n')
     proc = subprocess.run(
-        [sys.executable, '-c', script, str(TINY_BRAIN), str(brain_root)],
-        capture_output=True, text=True, timeout=300)
+        [sys.executable, '-c', script,
+         str(TINY_BRAIN),
+         str(brain_root)],
+        capture_output=True,
+        text=True,
+        timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.strip() == '(3, 128, 128)'
 
@@ -84,12 +87,15 @@ def test_configs_it_cannot_read_are_errors(cfg, brain_root):
         dataset_at(cfg, str(brain_root), 'val')
     no_test = cfg.copy()
     no_test.test_dataloader = None
-    with pytest.raises(ConfigError, match='needs train_dataloader and '
-                       'test_dataloader'):
+    with pytest.raises(
+            ConfigError, match='needs train_dataloader and '
+            'test_dataloader'):
         dataset_at(no_test, str(brain_root), 'train')
     wrapped = cfg.copy()
     wrapped.train_dataloader = dict(
-        dataset=dict(type='RepeatDataset', times=2,
-                     dataset=cfg.train_dataloader.dataset))
+        dataset=dict(
+            type='RepeatDataset',
+            times=2,
+            dataset=cfg.train_dataloader.dataset))
     with pytest.raises(ConfigError, match='RepeatDataset without a pipeline'):
         dataset_at(wrapped, str(brain_root), 'train')

@@ -42,7 +42,8 @@ def test_logits_to_prediction_resizes_to_the_original_size():
 
 
 def test_one_channel_logits_are_thresholded_sigmoids():
-    logits = torch.tensor([[[-2.0, -0.5], [0.0, 3.0]]])  # sigmoid .12 .38 .5 .95
+    logits = torch.tensor([[[-2.0, -0.5], [0.0,
+                                           3.0]]])  # sigmoid .12 .38 .5 .95
     scores, pred = logits_to_prediction(logits, (2, 2), False, 0.4)
     assert torch.allclose(scores, logits.sigmoid())
     assert pred.tolist() == [[[0.0, 0.0], [1.0, 1.0]]]
@@ -52,14 +53,17 @@ def test_test_step_fills_each_sample_at_its_size():
     logits = torch.zeros(1, 19, 4, 4)
     logits[0, 7] = 1
     segmentor = Fixed(TINY, logits)
-    samples = [SegDataSample(metainfo=dict(ori_shape=shape))
-               for shape in ((8, 12), (4, 4))]
+    samples = [
+        SegDataSample(metainfo=dict(ori_shape=shape))
+        for shape in ((8, 12), (4, 4))
+    ]
     out = segmentor.test_step(
-        dict(inputs=[torch.zeros(3, 4, 4, dtype=torch.uint8)] * 2,
-             data_samples=samples))
+        dict(
+            inputs=[torch.zeros(3, 4, 4, dtype=torch.uint8)] * 2,
+            data_samples=samples))
     assert segmentor.seen == [(2, 3, 4, 4)]  # one call, a float batch
     assert [tuple(s.pred_sem_seg.data.shape) for s in out] == [(1, 8, 12),
-                                                              (1, 4, 4)]
+                                                               (1, 4, 4)]
     assert all((s.pred_sem_seg.data == 7).all() for s in out)
     assert isinstance(out[0].seg_logits, PixelData)
 
@@ -68,22 +72,32 @@ def test_classes_and_settings_come_from_the_config():
     segmentor = Fixed(TINY_BRAIN, torch.zeros(1, 2, 2, 2))
     assert (segmentor.num_classes, segmentor.out_channels) == (2, 2)
     assert segmentor.dataset_meta['classes'] == ('background', 'tumor')
-    sigmoid = Fixed(TINY_BRAIN, torch.zeros(1, 1, 2, 2), cfg_options={
-        'model.decode_head.out_channels': 1,
-        'model.decode_head.threshold': 0.4})
+    sigmoid = Fixed(
+        TINY_BRAIN,
+        torch.zeros(1, 1, 2, 2),
+        cfg_options={
+            'model.decode_head.out_channels': 1,
+            'model.decode_head.threshold': 0.4
+        })
     assert (sigmoid.num_classes, sigmoid.out_channels) == (2, 1)
     assert sigmoid.threshold == 0.4
     meta = dict(classes=('a', 'b'), palette=[[1, 2, 3], [4, 5, 6]])
-    assert Fixed(TINY_BRAIN, torch.zeros(1, 1, 2, 2),
-                 dataset_meta=meta).dataset_meta == meta
+    assert Fixed(
+        TINY_BRAIN, torch.zeros(1, 1, 2, 2),
+        dataset_meta=meta).dataset_meta == meta
 
 
 def test_padding_at_test_time_is_refused_naming_the_backend():
-    with pytest.raises(BackendMismatchError,
-                       match=r'^fixed test backend: Fixed does not pad.*'
-                       r'test_cfg'):
-        Fixed(TINY, torch.zeros(1, 19, 2, 2), cfg_options={
-            'model.data_preprocessor.test_cfg': dict(size_divisor=32)})
+    with pytest.raises(
+            BackendMismatchError,
+            match=r'^fixed test backend: Fixed does not pad.*'
+            r'test_cfg'):
+        Fixed(
+            TINY,
+            torch.zeros(1, 19, 2, 2),
+            cfg_options={
+                'model.data_preprocessor.test_cfg': dict(size_divisor=32)
+            })
 
 
 def test_the_base_class_has_no_logits():

@@ -6,11 +6,10 @@ import numpy as np
 import pytest
 import torch
 
+from conftest import TINY
 from linknet_mm.apis import init_segmentor, predict
 from linknet_mm.deploy import Bf16Segmentor, check_export
 from linknet_mm.errors import BackendMismatchError, PrecisionError
-
-from conftest import TINY
 
 # autocast computes bfloat16 on any CPU (emulated where it is not native),
 # so the path is tested everywhere; only the offer depends on the flags
@@ -45,8 +44,10 @@ def test_the_given_model_is_not_changed(model):
 
 def test_bf16_segments_images_of_mixed_sizes(model):
     rng = np.random.default_rng(0)
-    images = [rng.integers(0, 256, (h, w, 3), np.uint8)
-              for h, w in ((67, 93), (40, 40))]
+    images = [
+        rng.integers(0, 256, (h, w, 3), np.uint8)
+        for h, w in ((67, 93), (40, 40))
+    ]
     fp32 = predict(model, images)
     bf16 = predict(Bf16Segmentor(model, BF16_CPU), images, batch_size=2)
     for image, ours, theirs in zip(images, fp32, bf16):
@@ -67,8 +68,8 @@ def test_a_config_that_pads_at_test_time_is_refused(model):
     cfg = copy.deepcopy(model.cfg)
     cfg.model.data_preprocessor.test_cfg = dict(size_divisor=32)
     padded = SimpleNamespace(cfg=cfg, dataset_meta=model.dataset_meta)
-    with pytest.raises(BackendMismatchError,
-                       match='^bf16 PyTorch: .*test_cfg'):
+    with pytest.raises(
+            BackendMismatchError, match='^bf16 PyTorch: .*test_cfg'):
         Bf16Segmentor(padded, BF16_CPU)
 
 

@@ -66,8 +66,13 @@ def constant_root(brain_root, tmp_path_factory):
 def test_check_records_every_precision(model_and_checkpoint, brain_root):
     model, checkpoint, fp32 = model_and_checkpoint
     results, skipped, path = check_parity(
-        model, checkpoint, str(brain_root), str(brain_root), calib_num=8,
-        flags=BF16_CPU, fp32_onnx=fp32)
+        model,
+        checkpoint,
+        str(brain_root),
+        str(brain_root),
+        calib_num=8,
+        flags=BF16_CPU,
+        fp32_onnx=fp32)
     assert skipped == {}
     assert list(results) == ['fp32', 'bf16', 'int8']
     for row in results.values():
@@ -84,14 +89,24 @@ def test_check_records_every_precision(model_and_checkpoint, brain_root):
 def test_broken_calibration_is_caught(model_and_checkpoint, brain_root,
                                       constant_root):
     model, checkpoint, fp32 = model_and_checkpoint
-    good, _, _ = check_parity(model, checkpoint, str(brain_root),
-                                  str(brain_root), calib_num=8,
-                                  precisions=['int8'], fp32_onnx=fp32,
-                                  keep_float_ends=True)
-    broken, _, _ = check_parity(model, checkpoint, str(brain_root),
-                                    str(constant_root), calib_num=8,
-                                    precisions=['int8'], fp32_onnx=fp32,
-                                    keep_float_ends=True)
+    good, _, _ = check_parity(
+        model,
+        checkpoint,
+        str(brain_root),
+        str(brain_root),
+        calib_num=8,
+        precisions=['int8'],
+        fp32_onnx=fp32,
+        keep_float_ends=True)
+    broken, _, _ = check_parity(
+        model,
+        checkpoint,
+        str(brain_root),
+        str(constant_root),
+        calib_num=8,
+        precisions=['int8'],
+        fp32_onnx=fp32,
+        keep_float_ends=True)
     # A random model has near-ties everywhere, so even a good calibration
     # moves some pixels (1.4 % seen); the broken one moves many more (11 %)
     # and the task metric. The ends stay float: quantized too, this narrow
@@ -106,7 +121,10 @@ def test_without_bf16_it_is_skipped_with_the_reason(model_and_checkpoint,
                                                     brain_root):
     model, checkpoint, fp32 = model_and_checkpoint
     results, skipped, _ = check_parity(
-        model, checkpoint, str(brain_root), precisions=['bf16'],
+        model,
+        checkpoint,
+        str(brain_root),
+        precisions=['bf16'],
         flags=frozenset({'avx2'}))
     assert list(results) == ['fp32']
     assert 'none of avx512_bf16' in skipped['bf16']
@@ -114,9 +132,15 @@ def test_without_bf16_it_is_skipped_with_the_reason(model_and_checkpoint,
 
 def test_int8_model_runs_through_the_api(model_and_checkpoint, brain_root):
     model, checkpoint, fp32 = model_and_checkpoint
-    check_parity(model, checkpoint, str(brain_root), str(brain_root),
-                     calib_num=4, check_num=1, precisions=['int8'],
-                     fp32_onnx=fp32)
+    check_parity(
+        model,
+        checkpoint,
+        str(brain_root),
+        str(brain_root),
+        calib_num=4,
+        check_num=1,
+        precisions=['int8'],
+        fp32_onnx=fp32)
     int8 = in_precision(model, checkpoint, 'int8')
     assert int8.onnx_file == precision_files(checkpoint)['int8']
     image = cv2.imread(str(next((brain_root / 'images').iterdir())))
@@ -134,5 +158,5 @@ def test_precision_with_an_onnx_file_is_refused(model_and_checkpoint):
 def test_low_precision_is_a_cpu_path(model_and_checkpoint):
     model, checkpoint, _ = model_and_checkpoint
     with pytest.raises(ConfigError, match="on device='cuda' use fp32"):
-        LinkNetInferencer(model.cfg, checkpoint, device='cuda',
-                          precision='int8')
+        LinkNetInferencer(
+            model.cfg, checkpoint, device='cuda', precision='int8')

@@ -7,18 +7,10 @@ from linknet_mm.apis import init_segmentor
 from linknet_mm.deploy import check_export, export_onnx
 from linknet_mm.deploy.export import onnx_metadata
 from linknet_mm.deploy.parity import format_export_check, reference_logits
-from tiny_model import tiny_files
+from tiny_model import ODD_SHAPES
 
 # the tiny model's files come from running the export tool
 pytestmark = pytest.mark.slow
-
-# small sizes: square, odd, tall, and a batch of two odd ones
-SHAPES = ((1, 64, 64), (1, 67, 93), (1, 255, 257), (2, 33, 47))
-
-
-@pytest.fixture(scope='module')
-def tiny(tmp_path_factory):
-    return tiny_files(tmp_path_factory)
 
 
 @pytest.fixture(scope='module')
@@ -43,10 +35,11 @@ def test_opset_below_17_is_refused(model, tmp_path):
 
 
 def test_check_export_flags_a_wrong_export(model):
+
     def off(inputs):  # an 'export' whose logits are shifted by 1e-3
         return reference_logits(model, inputs) + 1e-3
 
-    rows = check_export(model, off, SHAPES[:2], seed=0)
+    rows = check_export(model, off, ODD_SHAPES[:2], seed=0)
     assert [row['shape'] for row in rows] == [[1, 3, 64, 64], [1, 3, 67, 93]]
     assert all(not row['ok'] for row in rows)
     assert all(row['agreement'] == 1.0 for row in rows)

@@ -17,25 +17,28 @@ def model(tiny_checkpoint):
 
 @pytest.mark.parametrize('shape', [(1, 64, 64), (2, 67, 93)])
 def test_logits_equal_the_segmentors_inference(model, shape):
-    inputs = torch.rand(shape[0], 3, *shape[1:],
-                        generator=torch.Generator().manual_seed(0)) * 255
+    inputs = torch.rand(
+        shape[0], 3, *shape[1:],
+        generator=torch.Generator().manual_seed(0)) * 255
     with torch.no_grad():
         ours = LogitsModel(model).eval()(inputs)
     assert ours.shape == (shape[0], 19, *shape[1:])
-    torch.testing.assert_close(ours, reference_logits(model, inputs),
-                               rtol=0, atol=1e-5)
+    torch.testing.assert_close(
+        ours, reference_logits(model, inputs), rtol=0, atol=1e-5)
 
 
 def test_the_optimized_module_folds_every_batchnorm(model):
     optimized = optimized_module(model)
     assert not any(isinstance(m, nn.BatchNorm2d) for m in optimized.modules())
     assert any(isinstance(m, nn.BatchNorm2d) for m in model.modules())
-    inputs = (torch.rand(1, 3, 64, 64) * 255).contiguous(
-        memory_format=torch.channels_last)
+    inputs = (torch.rand(1, 3, 64, 64) *
+              255).contiguous(memory_format=torch.channels_last)
     with torch.inference_mode():
         torch.testing.assert_close(
-            optimized(inputs), LogitsModel(model).eval()(inputs),
-            rtol=0, atol=1e-3)
+            optimized(inputs),
+            LogitsModel(model).eval()(inputs),
+            rtol=0,
+            atol=1e-3)
 
 
 def test_in_channels_of(model):

@@ -5,15 +5,13 @@ import torch
 from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
 
-from linknet_mm.deploy.parity import (MIN_AGREEMENT, ParityCheck,
-                                      format_parity)
+from linknet_mm.deploy.parity import MIN_AGREEMENT, ParityCheck, format_parity
 
 
 def _sample(label: np.ndarray) -> dict:
     sample = SegDataSample(metainfo=dict(ori_shape=label.shape))
     sample.gt_sem_seg = PixelData(data=torch.from_numpy(label)[None])
-    return dict(
-        inputs=torch.zeros(3, *label.shape), data_samples=sample)
+    return dict(inputs=torch.zeros(3, *label.shape), data_samples=sample)
 
 
 def _logits_of(pred: np.ndarray, classes: int = 2):
@@ -37,8 +35,8 @@ def test_scores_match_hand_counts_and_leave_out_ignored_pixels():
     assert 'Dice' not in fp32  # only for two classes
     two = ParityCheck(_logits_of(pred.clip(0, 1)), {}, 2, ['bg', 'fg'])
     # (0,0) (0,1) (1,1) (1,1) (1,0): Dice of class 1 = 2*2 / (3 + 3)
-    assert two.run([_sample(label.clip(0, 1) + 254 * (label == 255))]
-                   )['fp32']['Dice'] == pytest.approx(200 / 3)
+    assert two.run([_sample(label.clip(0, 1) + 254 * (label == 255))
+                    ])['fp32']['Dice'] == pytest.approx(200 / 3)
 
 
 def test_identical_candidate_passes_and_a_wrong_one_fails():
@@ -47,8 +45,10 @@ def test_identical_candidate_passes_and_a_wrong_one_fails():
     reference = _logits_of(label)
     shifted = np.roll(label, 3, axis=1)  # 60 of 400 pixels change
     check = ParityCheck(
-        reference, dict(same=_logits_of(label), shifted=_logits_of(shifted)),
-        num_classes=2, class_names=['background', 'tumor'])
+        reference,
+        dict(same=_logits_of(label), shifted=_logits_of(shifted)),
+        num_classes=2,
+        class_names=['background', 'tumor'])
     results = check.run([_sample(label)] * 2)
     assert results['fp32']['Dice'] == pytest.approx(100)
     assert results['same']['ok'] and results['same']['agreement'] == 1
@@ -71,7 +71,9 @@ def test_one_pixel_off_in_a_large_image_still_passes():
     nearly = label.copy()
     nearly[0, 0] = 1
     check = ParityCheck(
-        _logits_of(label), dict(near=_logits_of(nearly)), num_classes=2,
+        _logits_of(label),
+        dict(near=_logits_of(nearly)),
+        num_classes=2,
         class_names=['background', 'tumor'])
     row = check.run([_sample(label)])['near']
     assert row['agreement'] == pytest.approx(0.9999)
@@ -79,8 +81,8 @@ def test_one_pixel_off_in_a_large_image_still_passes():
 
 
 def test_no_image_is_an_error():
-    check = ParityCheck(_logits_of(np.zeros((2, 2), np.int64)), {}, 2,
-                        ['a', 'b'])
+    check = ParityCheck(
+        _logits_of(np.zeros((2, 2), np.int64)), {}, 2, ['a', 'b'])
     with pytest.raises(ValueError, match='saw no image'):
         check.run([])
 
@@ -98,8 +100,9 @@ def test_speed_is_timed_one_precision_after_the_other():
 
         return call
 
-    check = ParityCheck(recording('fp32'), dict(int8=recording('int8')), 2,
-                        ['background', 'tumor'])
+    check = ParityCheck(
+        recording('fp32'), dict(int8=recording('int8')), 2,
+        ['background', 'tumor'])
     results = check.run([_sample(label)] * 3)
     # parity pass: interleaved; timing: a warm-up and 3 calls each, in blocks
     assert calls[:6] == ['fp32', 'int8'] * 3

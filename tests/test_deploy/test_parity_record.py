@@ -36,8 +36,7 @@ def test_an_entry_per_cpu_and_checkpoint(checkpoint):
     assert read_parity(precision_files(checkpoint)['parity']) == []
     write_parity(checkpoint, dict(fp32=dict(ok=True)), dict(n=1), CPU_A)
     write_parity(checkpoint, dict(fp32=dict(ok=True)), dict(n=2), CPU_A)
-    path = write_parity(checkpoint, dict(fp32=dict(ok=True)), dict(n=3),
-                        CPU_B)
+    path = write_parity(checkpoint, dict(fp32=dict(ok=True)), dict(n=3), CPU_B)
     assert [e['check']['n'] for e in read_parity(path)] == [2, 3]
     assert [e['check']['n'] for e in entries_for(checkpoint, CPU_A)] == [2]
     with open(checkpoint, 'ab') as f:  # another checkpoint, same file name

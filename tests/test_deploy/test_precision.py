@@ -6,8 +6,8 @@ import pytest
 from linknet_mm.deploy.parity_record import (cpu_key, precision_files,
                                              read_parity, write_parity)
 from linknet_mm.deploy.precision import choose_precision, resolve_precision
-from linknet_mm.utils import file_sha256
 from linknet_mm.errors import PrecisionError
+from linknet_mm.utils import file_sha256
 
 BF16_CPU = frozenset({'avx2', 'avx512f', 'avx512_vnni', 'avx512_bf16'})
 PLAIN_CPU = frozenset({'avx2'})
@@ -41,18 +41,25 @@ def test_auto_without_a_check_is_fp32(checkpoint):
 
 
 def test_auto_takes_the_fastest_that_passed(checkpoint):
-    _record(checkpoint, BF16_CPU, fp32=_row(40), bf16=_row(20),
-            int8=_row(12))
+    _record(checkpoint, BF16_CPU, fp32=_row(40), bf16=_row(20), int8=_row(12))
     assert choose_precision(checkpoint, BF16_CPU, CPU)[0] == 'int8'
-    _record(checkpoint, BF16_CPU, fp32=_row(40), bf16=_row(20),
-            int8=_row(12, ok=False))
+    _record(
+        checkpoint,
+        BF16_CPU,
+        fp32=_row(40),
+        bf16=_row(20),
+        int8=_row(12, ok=False))
     assert choose_precision(checkpoint, BF16_CPU, CPU)[0] == 'bf16'
     assert len(read_parity(precision_files(checkpoint)['parity'])) == 1
 
 
 def test_auto_falls_back_to_fp32_when_nothing_passes(checkpoint):
-    _record(checkpoint, BF16_CPU, fp32=_row(40), bf16=_row(20, ok=False),
-            int8=_row(12, ok=False))
+    _record(
+        checkpoint,
+        BF16_CPU,
+        fp32=_row(40),
+        bf16=_row(20, ok=False),
+        int8=_row(12, ok=False))
     precision, why = choose_precision(checkpoint, BF16_CPU, CPU)
     assert precision == 'fp32' and 'no other precision passed' in why
 

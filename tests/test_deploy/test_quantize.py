@@ -5,16 +5,10 @@ import pytest
 
 from linknet_mm.apis import init_segmentor
 from linknet_mm.deploy import OnnxSegmentor, check_export, quantize_int8
-from tiny_model import tiny_files
 
 pytestmark = pytest.mark.slow
 
 SHAPES = ((1, 67, 93), (2, 33, 47), (1, 128, 96))
-
-
-@pytest.fixture(scope='module')
-def tiny(tmp_path_factory):
-    return tiny_files(tmp_path_factory)
 
 
 @pytest.fixture(scope='module')
@@ -28,8 +22,8 @@ def _calibration(num, seed=0):
     for i in range(num):
         h, w = (64, 96) if i % 2 else (67, 93)
         base = rng.uniform(0, 255, (1, 3, 1, 1))
-        yield (base + rng.normal(0, 40, (1, 3, h, w))).clip(0, 255).astype(
-            np.float32)
+        yield (base + rng.normal(0, 40,
+                                 (1, 3, h, w))).clip(0, 255).astype(np.float32)
 
 
 @pytest.fixture(scope='module')
@@ -53,8 +47,8 @@ def test_int8_file_is_quantized_and_keeps_dynamic_sizes(int8):
 
 def test_end_convolutions_stay_float_when_asked(tiny, tmp_path):
     out = tmp_path / 'ends.int8.onnx'
-    info = quantize_int8(str(tiny.onnx), str(out), _calibration(2),
-                         keep_float_ends=True)
+    info = quantize_int8(
+        str(tiny.onnx), str(out), _calibration(2), keep_float_ends=True)
     assert len(info['float_nodes']) == 2
     graph = onnx.load(str(out)).graph
     for node in graph.node:
@@ -83,5 +77,8 @@ def test_no_calibration_image_is_an_error_and_writes_nothing(tiny, tmp_path):
 
 def test_unknown_calibration_method(tiny, tmp_path):
     with pytest.raises(ValueError, match="got 'median'"):
-        quantize_int8(str(tiny.onnx), str(tmp_path / 'x.onnx'),
-                      _calibration(1), method='median')
+        quantize_int8(
+            str(tiny.onnx),
+            str(tmp_path / 'x.onnx'),
+            _calibration(1),
+            method='median')

@@ -11,8 +11,8 @@ import torch
 from mmengine.logging import HistoryBuffer, MessageHub
 from mmengine.runner import load_checkpoint
 
-from linknet_mm.engine.checkpoint import (
-    history_buffer_getattr, publish_checkpoint, read_checkpoint)
+from linknet_mm.engine.checkpoint import (history_buffer_getattr,
+                                          publish_checkpoint, read_checkpoint)
 from linknet_mm.errors import CheckpointMismatchError
 
 
@@ -105,12 +105,12 @@ def test_read_checkpoint_refuses_code_in_one_line(tmp_path):
 
 
 @pytest.mark.parametrize('content', [b'hello world\n', b'', b'\x89PNG\r\n'])
-def test_read_checkpoint_names_a_file_that_is_no_checkpoint(
-        tmp_path, content):
+def test_read_checkpoint_names_a_file_that_is_no_checkpoint(tmp_path, content):
     path = tmp_path / 'notes.pth'
     path.write_bytes(content)
-    with pytest.raises(CheckpointMismatchError,
-                       match=f'{path} is not a PyTorch checkpoint'):
+    with pytest.raises(
+            CheckpointMismatchError,
+            match=f'{path} is not a PyTorch checkpoint'):
         read_checkpoint(str(path))
 
 

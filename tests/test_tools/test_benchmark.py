@@ -5,18 +5,13 @@ import pytest
 
 from linknet_mm.apis import init_segmentor
 from linknet_mm.utils import native_bf16
-from tiny_model import run_tiny, tiny_files
+from tiny_model import run_tiny
 
 TINY_SETTINGS = ('--size', 64, 64, '--batch', 2, '--repeats', 1, '--warmup', 1,
                  '--train-iters', 2, '--workers', 0, '--check-num', 3,
                  '--calib-num', 2)
 #: FLOPs of the tiny model at 64x64, one multiply-add counted as one.
 TINY_FLOPS_64 = 4_909_952
-
-
-@pytest.fixture(scope='module')
-def tiny(tmp_path_factory):
-    return tiny_files(tmp_path_factory)
 
 
 def test_benchmark_writes_every_figure(tiny, tmp_path):

@@ -1,13 +1,7 @@
 """tools/deployment: ONNX and TorchScript export, parity checked."""
-import pytest
 import torch
 
-from tiny_model import run_tiny, tiny_files
-
-
-@pytest.fixture(scope='module')
-def tiny(tmp_path_factory):
-    return tiny_files(tmp_path_factory)
+from tiny_model import run_tiny
 
 
 def test_export_tool_checks_parity_on_odd_sizes_and_batch_2(tiny):

@@ -11,11 +11,12 @@ from linknet_mm.deploy.parity_record import precision_files
 from linknet_mm.utils import cpu_model, native_bf16
 from tiny_model import run_tiny
 
-
 #: ResNet-18 at 1/8 of its width, as tests/data/configs/tiny_linknet_*.py
-NARROW = ['model.backbone.stem_channels=8', 'model.backbone.base_channels=8',
-          'model.decode_head.in_channels=[8,16,32,64]',
-          'model.decode_head.channels=8']
+NARROW = [
+    'model.backbone.stem_channels=8', 'model.backbone.base_channels=8',
+    'model.decode_head.in_channels=[8,16,32,64]',
+    'model.decode_head.channels=8'
+]
 
 
 @pytest.fixture(scope='module')
@@ -23,17 +24,20 @@ def checked(brain_root, tmp_path_factory):
     """A random narrow checkpoint, quantized and checked by the tool."""
     torch.manual_seed(1)
     cfg = load_config(TINY_BRAIN)
-    cfg.merge_from_dict(dict(
-        model=dict(
-            backbone=dict(stem_channels=8, base_channels=8),
-            decode_head=dict(in_channels=[8, 16, 32, 64], channels=8))))
+    cfg.merge_from_dict(
+        dict(
+            model=dict(
+                backbone=dict(stem_channels=8, base_channels=8),
+                decode_head=dict(in_channels=[8, 16, 32, 64], channels=8))))
     model = init_segmentor(cfg)
     checkpoint = tmp_path_factory.mktemp('quantize') / 'model.pth'
-    save_checkpoint({'state_dict': model.state_dict(), 'meta': {}},
-                    str(checkpoint))
+    save_checkpoint({
+        'state_dict': model.state_dict(),
+        'meta': {}
+    }, str(checkpoint))
     proc = run_tiny('deployment/quantize.py', TINY_BRAIN, checkpoint,
-                    '--calib-dir', brain_root, '--calib-num', 6,
-                    '--check-dir', brain_root, '--cfg-options', *NARROW)
+                    '--calib-dir', brain_root, '--calib-num', 6, '--check-dir',
+                    brain_root, '--cfg-options', *NARROW)
     return checkpoint, proc.stdout + proc.stderr
 
 
@@ -61,9 +65,9 @@ def test_infer_in_each_precision(checked, brain_root, tmp_path):
     passed = {k: v['ms_per_image'] for k, v in results.items() if v['ok']}
     for precision in ['auto', 'int8']:
         out = tmp_path / precision
-        proc = run_tiny('infer.py', TINY_BRAIN, checkpoint, image,
-                        '--out-dir', out, '--precision', precision,
-                        '--cfg-options', *NARROW)
+        proc = run_tiny('infer.py', TINY_BRAIN, checkpoint, image, '--out-dir',
+                        out, '--precision', precision, '--cfg-options',
+                        *NARROW)
         assert (out / 'masks' / image.name).is_file()
         if precision == 'auto':
             chosen = min(passed, key=passed.get)

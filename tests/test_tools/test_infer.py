@@ -5,12 +5,7 @@ import pytest
 
 from inference_inputs import (check_clip_results, check_folder_results,
                               write_clip, write_photo_folder)
-from tiny_model import foreign_onnx, run_tiny, tiny_files
-
-
-@pytest.fixture(scope='module')
-def tiny(tmp_path_factory):
-    return tiny_files(tmp_path_factory)
+from tiny_model import foreign_onnx, run_tiny
 
 
 @pytest.fixture

@@ -20,11 +20,12 @@ def test_runner_overhead_prints_both_loops():
     bare, runner = (float(rows[name][0]) for name in rows)
     assert bare > 0 and runner > 0
     ratio = re.search(r'Runner / bare: ([0-9.]+);', lines[5])
-    assert float(ratio.group(1)) == pytest.approx(runner / bare, rel=0.01)  # 2 decimals
+    assert float(ratio.group(1)) == pytest.approx(
+        runner / bare, rel=0.01)  # 2 decimals
 
 
 def test_runner_overhead_refuses_zero_iterations():
-    proc = run_tiny('dev/runner_overhead.py', TINY_CONFIG, '--iters', 0,
-                    check=False)
+    proc = run_tiny(
+        'dev/runner_overhead.py', TINY_CONFIG, '--iters', 0, check=False)
     assert proc.returncode == 2
     assert '--batch and --iters must be >= 1' in proc.stderr

@@ -26,8 +26,10 @@ def test_overlay_blends_grey_image_with_colours():
     (dict(label_map=np.zeros((3, 3), int)), r'label map \(3, 3\)'),
 ])
 def test_overlay_refuses_bad_input(kwargs, match):
-    args = dict(image=np.zeros((2, 2, 3), np.uint8),
-                label_map=np.zeros((2, 2), int), palette=PALETTE)
+    args = dict(
+        image=np.zeros((2, 2, 3), np.uint8),
+        label_map=np.zeros((2, 2), int),
+        palette=PALETTE)
     args.update(kwargs)
     with pytest.raises(ValueError, match=match):
         overlay(**args)
@@ -37,8 +39,9 @@ def test_draw_fps_writes_white_text_in_the_top_left_corner():
     frame = np.zeros((120, 160, 3), np.uint8)
     assert draw_fps(frame, 12.5) is frame
     # scale 0.4 for 120 rows: text at (4, 14), in OpenCV's box of it
-    (width, height), baseline = cv2.getTextSize(
-        '12.5 FPS', cv2.FONT_HERSHEY_SIMPLEX, 0.4, 1)
+    (width, height), baseline = cv2.getTextSize('12.5 FPS',
+                                                cv2.FONT_HERSHEY_SIMPLEX, 0.4,
+                                                1)
     ys, xs = np.nonzero(frame.any(axis=2))
     assert xs.min() >= 4 - 2 and xs.max() <= 4 + width + 2
     assert ys.min() >= 14 - height - 2 and ys.max() <= 14 + baseline + 2

@@ -84,7 +84,7 @@ def main() -> int:
     runtime = OnnxSegmentor(args.out, model.cfg)
     rows = check_export(model, runtime.logits)
     return report_export_check(rows, 'ONNX Runtime vs PyTorch',
-                        'the export differs from PyTorch')
+                               'the export differs from PyTorch')
 
 
 if __name__ == '__main__':

@@ -80,7 +80,7 @@ def main() -> int:
 
     rows = check_export(model, run)
     return report_export_check(rows, 'TorchScript vs eager PyTorch',
-                        'the traced module differs from eager')
+                               'the traced module differs from eager')
 
 
 if __name__ == '__main__':

@@ -28,8 +28,8 @@ from mmengine.logging import print_log
 from linknet_mm.apis import init_segmentor
 from linknet_mm.deploy.parity import check_parity, format_parity
 from linknet_mm.errors import LinkNetError, error_line
-from linknet_mm.utils import (cpu_summary, int8_dot_product,
-                              load_tool_config, quiet_known_warnings)
+from linknet_mm.utils import (cpu_summary, int8_dot_product, load_tool_config,
+                              quiet_known_warnings)
 
 
 def parse_args() -> argparse.Namespace:

@@ -93,12 +93,12 @@ class BareLoop:
 
 
 def compare(cfg: Config,
-                     data_root: str,
-                     work_dir: str,
-                     batch_size: int,
-                     iters: int = 20,
-                     warmup: int = 3,
-                     num_workers: Optional[int] = None) -> Dict[str, dict]:
+            data_root: str,
+            work_dir: str,
+            batch_size: int,
+            iters: int = 20,
+            warmup: int = 3,
+            num_workers: Optional[int] = None) -> Dict[str, dict]:
     """Runner throughput next to the bare loop's, on the same model.
 
     The bare loop runs half its iterations before the Runner and half
@@ -170,15 +170,15 @@ def main() -> None:
         if data_root is None:
             data_root = osp.join(work_dir, 'data')
             make_synthetic_data(cfg, data_root, 4 * args.batch)
-        result = compare(cfg, data_root, osp.join(work_dir, 'run'),
-                         args.batch, args.iters, args.warmup, args.workers)
+        result = compare(cfg, data_root, osp.join(work_dir, 'run'), args.batch,
+                         args.iters, args.warmup, args.workers)
     runner, bare = result['runner'], result['bare']
     print(f'machine: {cpu_summary()}, torch threads '
           f'{torch.get_num_threads()}')
     print(f'batch {args.batch} at {bare["size"][0]}x{bare["size"][1]}:')
     print(f'{"":<22}{"images/s":>10}{"iter ms":>10}{"peak MiB":>10}')
     for name, row in (('bare PyTorch loop', bare), ('mmengine Runner',
-                                                     runner)):
+                                                    runner)):
         print(f'{name:<22}{row["images_per_s"]:>10.2f}'
               f'{row["iter_ms"]:>10.0f}{row["peak_rss_mib"]:>10.0f}')
     print(f'Runner / bare: {result["runner_vs_bare"]:.3f}; data time '

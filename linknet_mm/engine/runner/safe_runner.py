@@ -9,16 +9,15 @@ from typing import Dict, Optional, Union
 import torch.nn as nn
 from mmengine.device import get_device
 from mmengine.dist import is_distributed, master_only
-from mmengine.model import BaseTTAModel, is_model_wrapper
 from mmengine.logging import print_log
+from mmengine.model import BaseTTAModel, is_model_wrapper
 from mmengine.registry import MODEL_WRAPPERS
 from mmengine.runner import Runner
+from mmseg.registry import RUNNERS
 from torch.utils.data import DataLoader
 
-from mmseg.registry import RUNNERS
 from ...errors import MAX_LISTED, CheckpointMismatchError
-from ..checkpoint import (checkpoint_mismatches, read_checkpoint,
-                                  state_dict_of)
+from ..checkpoint import checkpoint_mismatches, read_checkpoint, state_dict_of
 from .cpu_dist import init_cpu_dist
 from .work_dir_lock import work_dir_lock
 
@@ -72,8 +71,9 @@ class SafeRunner(Runner):
             return super().train()
         with work_dir_lock(self.work_dir):
             for stale in glob.glob(osp.join(self.work_dir, '*.part')):
-                print_log(f'removing {stale}, left by a run killed while '
-                          'saving', 'current')
+                print_log(
+                    f'removing {stale}, left by a run killed while '
+                    'saving', 'current')
                 os.remove(stale)
             return super().train()
 
@@ -204,8 +204,7 @@ class SafeRunner(Runner):
             **kwargs: For :meth:`mmengine.runner.Runner.save_checkpoint`.
         """
         if not osp.isdir(out_dir):  # a remote backend: no rename there
-            return super().save_checkpoint(out_dir, filename, *args,
-                                           **kwargs)
+            return super().save_checkpoint(out_dir, filename, *args, **kwargs)
         partial = f'{filename}.part'
         super().save_checkpoint(out_dir, partial, *args, **kwargs)
         os.replace(osp.join(out_dir, partial), osp.join(out_dir, filename))

@@ -138,8 +138,9 @@ def mobilenetv2_from_tflite(
             f'has {len(targets)}')
     state_dict: Dict[str, Tensor] = {}
     for (prefix, module), conv in zip(targets, convs):
-        weight = (depthwise_to_oihw(conv.weight)
-                  if conv.depthwise else ohwi_to_oihw(conv.weight))
+        weight = (
+            depthwise_to_oihw(conv.weight)
+            if conv.depthwise else ohwi_to_oihw(conv.weight))
         _check_fits(prefix, module, conv, weight)
         state_dict[f'{prefix}.conv.weight'] = torch.from_numpy(weight)
         state_dict.update({
@@ -181,9 +182,8 @@ def convert_mobilenetv2_tflite(src: str, dst: str) -> Dict[str, object]:
     finally:
         if osp.exists(temporary):
             os.remove(temporary)
-    parameters = sum(
-        value.numel() for key, value in state_dict.items()
-        if key.endswith(('conv.weight', 'bn.weight', 'bn.bias')))
+    parameters = sum(value.numel() for key, value in state_dict.items()
+                     if key.endswith(('conv.weight', 'bn.weight', 'bn.bias')))
     return dict(
         tensors=len(state_dict),
         parameters=parameters,

@@ -26,8 +26,8 @@ def test_compile_runs_two_iterations(tmp_path):
     cfg.train_dataloader.dataset.data_root = str(root)
     cfg.work_dir = str(tmp_path / 'run')
     cfg.compile = dict(backend='eager')
-    cfg.train_cfg = dict(type='IterBasedTrainLoop', max_iters=2,
-                         val_interval=100)
+    cfg.train_cfg = dict(
+        type='IterBasedTrainLoop', max_iters=2, val_interval=100)
     cfg.default_hooks.checkpoint = dict(type='CheckpointHook', interval=100)
     cfg.val_dataloader = cfg.val_evaluator = cfg.val_cfg = None
     cfg.test_dataloader = cfg.test_evaluator = cfg.test_cfg = None

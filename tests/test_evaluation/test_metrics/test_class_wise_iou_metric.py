@@ -4,10 +4,10 @@ import json
 import pytest
 import torch
 from mmengine.structures import PixelData
-
-from linknet_mm.evaluation import ClassWiseIoUMetric
 from mmseg.evaluation import IoUMetric
 from mmseg.structures import SegDataSample
+
+from linknet_mm.evaluation import ClassWiseIoUMetric
 
 
 def _sample(pred, label, name='a.png'):
@@ -47,8 +47,10 @@ def test_summary_equals_mmseg_iou_metric(metric):
     stock = IoUMetric(iou_metrics=['mIoU', 'mDice'])
     stock.dataset_meta = metric.dataset_meta
     metric.output_dir = None
-    samples = [_sample([[1, 0], [1, 1]], [[1, 1], [0, 1]]),
-               _sample([[0, 0], [0, 1]], [[0, 0], [1, 1]])]
+    samples = [
+        _sample([[1, 0], [1, 1]], [[1, 1], [0, 1]]),
+        _sample([[0, 0], [0, 1]], [[0, 0], [1, 1]])
+    ]
     for m in (metric, stock):
         m.process({}, samples)
     ours = metric.compute_metrics(metric.results)

@@ -5,12 +5,12 @@ import numpy as np
 import pytest
 import torch
 from mmengine.structures import PixelData
+from mmseg.structures import SegDataSample
 
 from linknet_mm.evaluation import ClassWiseIoUMetric
 from linknet_mm.evaluation.metrics.per_image_dice import (area_bin_names,
                                                           per_image_dice,
                                                           summarize_dice)
-from mmseg.structures import SegDataSample
 
 
 def _sample(pred, label, name):
@@ -75,8 +75,10 @@ def test_bin_names():
 
 def test_metric_reports_per_image_dice(tmp_path):
     metric = ClassWiseIoUMetric(
-        iou_metrics=['mIoU', 'mDice'], per_image_classes=['tumor'],
-        area_bins=(10, 20), output_dir=str(tmp_path))
+        iou_metrics=['mIoU', 'mDice'],
+        per_image_classes=['tumor'],
+        area_bins=(10, 20),
+        output_dir=str(tmp_path))
     metric.dataset_meta = dict(classes=('background', 'tumor'))
     metric.process({}, [_sample(p, g, n) for n, (p, g) in CASES.items()])
     metrics = metric.compute_metrics(metric.results)
@@ -112,5 +114,5 @@ def test_without_per_image_classes_no_entries():
     metric = ClassWiseIoUMetric(iou_metrics=['mDice'])
     metric.dataset_meta = dict(classes=('background', 'tumor'))
     metric.process({}, [_sample(p, g, n) for n, (p, g) in CASES.items()])
-    assert not any('image' in k for k in metric.compute_metrics(
-        metric.results))
+    assert not any('image' in k
+                   for k in metric.compute_metrics(metric.results))
