@@ -1,4 +1,4 @@
-"""tools/misc/quickstart.py: quiet, its steps' whole output in logs."""
+"""tools/quickstart.sh and tools/misc/quickstart.py: quiet, logs kept."""
 import importlib.util
 import io
 import re
@@ -175,3 +175,17 @@ def test_verbose_shows_the_tools_output_as_it_comes(tmp_path):
     assert proc.stderr.splitlines()[-1] == 'data failed (exit status 1)'
     assert not (tmp_path / 'work' / 'logs').exists()
 
+
+def test_quickstart_sh_shows_set_up_failures_with_their_log(tmp_path):
+    proc = run_tool('quickstart.sh', check=False, env={
+        'LINKNET_MMCV': 'wrong', 'LINKNET_VENV': str(tmp_path / 'venv'),
+        'TMPDIR': str(tmp_path)})
+    log, = tmp_path.glob('linknet_mm-setup.*')
+    message = "[setup] LINKNET_MMCV must be lite or full, got 'wrong'"
+    assert proc.returncode == 2
+    assert proc.stdout == message + '\n'  # the [setup] lines, as they come
+    assert proc.stderr.splitlines() == [
+        '[setup] failed (exit status 2); the last 30 lines of its log:',
+        message, f'full log: {log}'
+    ]
+    assert not (tmp_path / 'venv').exists()
