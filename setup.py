@@ -52,6 +52,7 @@ setup(
     long_description_content_type='text/markdown',
     python_requires='>=3.8',
     packages=find_packages(include=['linknet_mm', 'linknet_mm.*']),
+    py_modules=['linknet_mm_mmcv_hook', 'linknet_mm_mmcv_stand_in'],
     package_data=dict(linknet_mm=[
         f'.mim/configs/{pattern}' for pattern in ('*.py', '*/*.py', '*/*.md',
                                                   '*/*.yaml', '*/*/*.py')

@@ -10,7 +10,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / 'linknet_mm'
 #: Rank of each top-level part; a part may import parts of lower or equal
 #: rank (equal: models, datasets... use each other's helpers).
 LAYERS = {
-    'errors': 0, 'version': 0, 'utils': 0, 'mmcv_ops_stand_in': 0,
+    'errors': 0, 'version': 0, 'utils': 0,
     'models': 1, 'datasets': 1, 'evaluation': 1, 'visualization': 1,
     'engine': 1,
     'apis': 2, 'synthetic': 2,
