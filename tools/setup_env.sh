@@ -76,7 +76,8 @@ fi
 "${pip[@]}" install "${requirements[@]}"
 "${pip[@]}" install --no-build-isolation --no-deps -e "$root"
 
-"$venv/bin/python" -c 'import linknet_mm, mmseg.models, mmcv.ops' \
+# mmseg first: the start-up file installed with linknet_mm is in place
+"$venv/bin/python" -c 'import mmseg.models, mmcv.ops, linknet_mm' \
     || { echo "[setup] the environment at $venv does not import" >&2; exit 1; }
 echo "$fingerprint" > "$stamp"
 echo "[setup] ready: $venv (mmcv: $mmcv)"
