@@ -21,6 +21,9 @@ WEIGHTS = REPO.parent / 'shared' / 'data' / 'weights'
 MOBILENET_TFLITE = 'tf2_mobilenet_v2_1.0_224_ptq.tflite'
 TINY_BRAIN = REPO / 'tests' / 'data' / 'configs' / 'tiny_brain_tumor.py'
 TINY = REPO / 'tests' / 'data' / 'configs' / 'tiny_linknet_cityscapes.py'
+#: What pip installs into site-packages with linknet_mm (see setup.py).
+STARTUP_FILE = 'linknet_mm_mmcv_hook.pth'
+STARTUP_LINE = 'import linknet_mm_mmcv_hook; linknet_mm_mmcv_hook.install()\n'
 
 
 def _share_cores() -> None:

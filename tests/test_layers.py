@@ -13,7 +13,6 @@ LAYERS = {
     'errors': 0,
     'version': 0,
     'utils': 0,
-    'mmcv_ops_stand_in': 0,
     'models': 1,
     'datasets': 1,
     'evaluation': 1,

@@ -4,7 +4,7 @@
 #
 # By default mmcv comes as mmcv-lite: pure Python, nothing to compile
 # (LinkNet uses none of mmcv's compiled ops; see
-# linknet_mm/mmcv_ops_stand_in.py). LINKNET_MMCV=full builds the full mmcv
+# linknet_mm_mmcv_stand_in.py). LINKNET_MMCV=full builds the full mmcv
 # 2.1.0 from source instead (about 10 minutes on 2 cores, once: pip caches
 # the wheel), for other mmseg heads or GPU ops. A venv that already has the
 # full build keeps it.
@@ -25,10 +25,12 @@ venv=${LINKNET_VENV:-$root/.venv}
 python=${PYTHON:-python3}
 stamp=$venv/.linknet_mm-setup
 
+# The compiled mmcv._ext is a file; the stand-in's spec has no location.
+full_mmcv_check='import importlib.util as u
+assert u.find_spec("mmcv._ext").has_location'
 has_full_mmcv() {
-    [[ -x $venv/bin/python ]] && "$venv/bin/python" -c \
-        'import importlib.util as u; assert u.find_spec("mmcv._ext")' \
-        2>/dev/null
+    [[ -x $venv/bin/python ]] \
+        && "$venv/bin/python" -c "$full_mmcv_check" 2>/dev/null
 }
 mmcv=${LINKNET_MMCV:-}
 if [[ -z $mmcv ]]; then
@@ -74,7 +76,8 @@ fi
 "${pip[@]}" install "${requirements[@]}"
 "${pip[@]}" install --no-build-isolation --no-deps -e "$root"
 
-"$venv/bin/python" -c 'import linknet_mm, mmseg.models, mmcv.ops' \
+# mmseg first: the start-up file installed with linknet_mm is in place
+"$venv/bin/python" -c 'import mmseg.models, mmcv.ops, linknet_mm' \
     || { echo "[setup] the environment at $venv does not import" >&2; exit 1; }
 echo "$fingerprint" > "$stamp"
 echo "[setup] ready: $venv (mmcv: $mmcv)"

@@ -1,6 +1,7 @@
 """mmseg's stock browse_dataset.py shows our decoded labels (run through
-tools/misc/mmseg_tool.py, which imports linknet_mm first: on mmcv-lite the
-stock tool alone fails on mmseg.utils' import of mmcv.ops)."""
+tools/misc/mmseg_tool.py, which imports linknet_mm first: without the
+start-up hook, on mmcv-lite, the stock tool alone fails on mmseg.utils'
+import of mmcv.ops)."""
 import cv2
 import pytest
 

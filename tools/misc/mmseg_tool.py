@@ -1,10 +1,13 @@
 """Run one of mmseg's own tools with linknet_mm imported first.
 
-mmseg ships its tools inside the package (``mmseg/.mim/tools``). A few of
-them import ``mmseg.utils`` or ``mmseg.models`` before they read a config,
-which on the default mmcv-lite set-up fails with ``No module named
-'mmcv._ext'``; importing ``linknet_mm`` first puts its stand-in for mmcv's
-compiled ops in place (and registers LinkNet). Example::
+mmseg ships its tools inside the package (``mmseg/.mim/tools``); this runs
+one by its path there. With linknet_mm installed by pip, its start-up hook
+(``linknet_mm_mmcv_hook.py``) already lets them import on mmcv-lite, and
+they also run directly. Without it (``PYTHONPATH`` use, ``python -S``), a
+few of them import ``mmseg.utils`` or ``mmseg.models`` before they read a
+config, which on mmcv-lite fails with ``No module named 'mmcv._ext'``;
+importing ``linknet_mm`` first installs the hook (and registers LinkNet).
+Example::
 
     python tools/misc/mmseg_tool.py analysis_tools/browse_dataset.py \\
         configs/linknet_cityscapes.py --output-dir vis --not-show
