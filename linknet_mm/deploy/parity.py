@@ -203,7 +203,12 @@ class ParityCheck:
         self.class_names = list(class_names)
         self.align_corners = align_corners
         self.threshold = threshold
-        self.areas = {name: torch.zeros(4, num_classes) for name in self.runs}
+        # intersection, union, prediction and label areas per class, summed
+        # in float64 (exact past float32's 2**24 pixels)
+        self.areas = {
+            name: torch.zeros(4, num_classes, dtype=torch.float64)
+            for name in self.runs
+        }
         self.agree = {name: 0 for name in candidates}
         self.max_diff = {name: 0.0 for name in candidates}
         self.timed: List[Tensor] = []
