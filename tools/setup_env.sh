@@ -25,12 +25,12 @@ venv=${LINKNET_VENV:-$root/.venv}
 python=${PYTHON:-python3}
 stamp=$venv/.linknet_mm-setup
 
-# The compiled mmcv._ext is a file; the stand-in's spec has no location.
-full_mmcv_check='import importlib.util as u
-assert u.find_spec("mmcv._ext").has_location'
+# linknet_mm_mmcv_stand_in.compiled_ops_available, read from the checkout
+# (linknet_mm may not be installed yet): the stand-in is not the real ops
 has_full_mmcv() {
-    [[ -x $venv/bin/python ]] \
-        && "$venv/bin/python" -c "$full_mmcv_check" 2>/dev/null
+    [[ -x $venv/bin/python ]] && PYTHONPATH="$root" "$venv/bin/python" -c \
+        'import sys, linknet_mm_mmcv_stand_in as s
+sys.exit(not s.compiled_ops_available())' 2>/dev/null
 }
 mmcv=${LINKNET_MMCV:-}
 if [[ -z $mmcv ]]; then
