@@ -159,12 +159,12 @@ def _low_precision(model: nn.Module, cfg: Config, checkpoint: Optional[str],
     """
     data = data_for_checks(cfg, check_dir, folder, calib_num, check_num)
     int8 = int8_for_benchmark(model, checkpoint, data, calib_num, folder)
+    bf16_reason = bf16_unavailable()
     return dict(
         data=data,
-        bf16=bf16_unavailable() is None,
+        bf16=bf16_reason is None,
         int8=int8['file'],
-        summary=dict(
-            bf16=bf16_unavailable() or 'offered', int8=int8['source']))
+        summary=dict(bf16=bf16_reason or 'offered', int8=int8['source']))
 
 
 def machine_info() -> Dict[str, object]:

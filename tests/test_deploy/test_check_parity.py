@@ -89,24 +89,17 @@ def test_check_records_every_precision(model_and_checkpoint, brain_root):
 def test_broken_calibration_is_caught(model_and_checkpoint, brain_root,
                                       constant_root):
     model, checkpoint, fp32 = model_and_checkpoint
-    good, _, _ = check_parity(
-        model,
-        checkpoint,
-        str(brain_root),
-        str(brain_root),
-        calib_num=8,
-        precisions=['int8'],
-        fp32_onnx=fp32,
-        keep_float_ends=True)
-    broken, _, _ = check_parity(
-        model,
-        checkpoint,
-        str(brain_root),
-        str(constant_root),
-        calib_num=8,
-        precisions=['int8'],
-        fp32_onnx=fp32,
-        keep_float_ends=True)
+    good, broken = (
+        check_parity(
+            model,
+            checkpoint,
+            str(brain_root),
+            str(calib_root),
+            calib_num=8,
+            precisions=['int8'],
+            fp32_onnx=fp32,
+            keep_float_ends=True)[0]
+        for calib_root in (brain_root, constant_root))
     # A random model has near-ties everywhere, so even a good calibration
     # moves some pixels (1.4 % seen); the broken one moves many more (11 %)
     # and the task metric. The ends stay float: quantized too, this narrow
