@@ -14,8 +14,7 @@ from ..deploy.onnx_segmentor import OnnxSegmentor
 from ..deploy.parity import ParityCheck
 from ..deploy.parity_record import precision_files
 from ..deploy.quantize import make_int8
-from ..errors import ConfigError
-from ..synthetic import SYNTHETIC_DATA, make_synthetic_data
+from ..synthetic import make_synthetic_data
 
 #: Test images of the synthetic data written when all are to be checked.
 SYNTHETIC_TEST_IMAGES = 16
@@ -64,15 +63,14 @@ def data_for_checks(cfg: Config, check_dir: Optional[str], folder: str,
     """
     if check_dir is not None:
         return check_dir
-    kind = cfg.train_dataloader.dataset.type
-    if kind not in SYNTHETIC_DATA:
-        raise ConfigError(
-            f'no synthetic data for train_dataloader.dataset.type={kind!r}: '
-            'give labelled data for the bf16/INT8 rows with --check-dir, or '
-            'leave them out with --no-low-precision')
     root = osp.join(folder, 'check_data')
-    make_synthetic_data(cfg, root, calib_num, check_num
-                        or SYNTHETIC_TEST_IMAGES)
+    make_synthetic_data(
+        cfg,
+        root,
+        calib_num,
+        check_num or SYNTHETIC_TEST_IMAGES,
+        instead='give labelled data for the bf16/INT8 rows with '
+        '--check-dir, or leave them out with --no-low-precision')
     return root
 
 

@@ -35,10 +35,12 @@ SYNTHETIC_DATA: Dict[str, Callable[[str, int, int], None]] = {
 }
 
 
-def make_synthetic_data(cfg: Config,
-                        root: str,
-                        num_train: int,
-                        num_test: int = 1) -> None:
+def make_synthetic_data(
+        cfg: Config,
+        root: str,
+        num_train: int,
+        num_test: int = 1,
+        instead: str = 'give the real data with --data-root') -> None:
     """Write synthetic data for the config's dataset.
 
     Args:
@@ -46,11 +48,12 @@ def make_synthetic_data(cfg: Config,
         root (str): Folder to write into (the data root).
         num_train (int): Training images wanted.
         num_test (int): Test (or val) images wanted. Defaults to 1.
+        instead (str): What the error for a dataset without synthetic
+            data tells the user to do. Defaults to giving ``--data-root``.
     """
     kind = cfg.train_dataloader.dataset.type
     if kind not in SYNTHETIC_DATA:
         raise ConfigError(
             f'no synthetic data for train_dataloader.dataset.type={kind!r}'
-            f' (known: {sorted(SYNTHETIC_DATA)}); give the real data with '
-            '--data-root')
+            f' (known: {sorted(SYNTHETIC_DATA)}); {instead}')
     SYNTHETIC_DATA[kind](root, num_train, num_test)
