@@ -6,6 +6,7 @@ import os
 import os.path as osp
 from typing import Dict, Optional, Union
 
+import torch
 import torch.nn as nn
 from mmengine.device import get_device
 from mmengine.dist import is_distributed, master_only
@@ -19,6 +20,7 @@ from torch.utils.data import DataLoader
 from ...errors import MAX_LISTED, CheckpointMismatchError
 from ..checkpoint import checkpoint_mismatches, read_checkpoint, state_dict_of
 from .cpu_dist import init_cpu_dist
+from .memory_format import model_memory_format
 from .work_dir_lock import work_dir_lock
 
 
@@ -51,6 +53,11 @@ class SafeRunner(Runner):
       loaded, so a validation set that cannot be read (swapped halves,
       unreadable files, masks of another encoding) stops the run before
       training time is spent, not at the first validation.
+    - The model is put in the memory format of the config's
+      ``memory_format`` (``'auto'``: channels-last on CPUs with AVX-512;
+      see :func:`~linknet_mm.engine.runner.memory_format.
+      model_memory_format`) before it is wrapped, for training and
+      testing alike.
     - ``num_workers=0`` just works: ``persistent_workers``, which torch
       refuses without workers, is switched off for such a dataloader.
 
@@ -140,6 +147,8 @@ class SafeRunner(Runner):
         Returns:
             nn.Module: The wrapped model.
         """
+        if not is_model_wrapper(model):
+            model = self._to_memory_format(model)
         if not self._cpu_distributed() or is_model_wrapper(model):
             return super().wrap_model(model_wrapper_cfg, model)
         if self.cfg.get('sync_bn') is not None:
@@ -153,6 +162,21 @@ class SafeRunner(Runner):
         cfg.update(model_wrapper_cfg or {})
         return MODEL_WRAPPERS.build(
             cfg, default_args=dict(module=model.to('cpu'), device_ids=None))
+
+    def _to_memory_format(self, model: nn.Module) -> nn.Module:
+        """The model in the config's ``memory_format`` (default 'auto').
+
+        Args:
+            model (nn.Module): The unwrapped model.
+
+        Returns:
+            nn.Module: ``model``, converted in place.
+        """
+        memory_format = model_memory_format(
+            self.cfg.get('memory_format', 'auto'), get_device())
+        if memory_format is torch.channels_last:
+            print_log('memory_format: channels-last model', 'current')
+        return model.to(memory_format=memory_format)
 
     def load_checkpoint(self, filename: str, *args, **kwargs) -> dict:
         """Load a checkpoint, refusing tensors of the wrong shape.

@@ -6,15 +6,24 @@ from mmengine.testing.runner_test_case import ToyDataset, ToyModel
 from mmseg.registry import RUNNERS
 
 from linknet_mm.engine import SafeRunner
-from linknet_mm.errors import CheckpointMismatchError, InputError
+from linknet_mm.errors import (CheckpointMismatchError, ConfigError,
+                               InputError)
 
 ITERS = 2
 
 
-def _runner(work_dir, **cfg) -> SafeRunner:
+class ConvToyModel(ToyModel):
+    """mmengine's toy model with a (unused) convolution weight."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv = torch.nn.Conv2d(2, 4, 3)
+
+
+def _runner(work_dir, model=None, **cfg) -> SafeRunner:
     """A two-iteration run of mmengine's toy model, checkpoint at the end."""
     return SafeRunner(
-        model=ToyModel(),
+        model=model or ToyModel(),
         work_dir=str(work_dir),
         train_dataloader=dict(
             dataset=ToyDataset(),
@@ -104,3 +113,22 @@ def test_first_val_sample_is_loaded_before_training(tmp_path):
     with pytest.raises(InputError, match='val file 0'):
         runner.train()
     assert not list(tmp_path.glob('*.pth'))  # no iteration ran
+
+
+@pytest.mark.parametrize('setting,expected', [
+    ('channels_last', torch.channels_last),
+    ('contiguous_format', torch.contiguous_format),
+])
+def test_model_in_the_configured_memory_format(tmp_path, setting, expected):
+    runner = _runner(tmp_path, ConvToyModel(), memory_format=setting)
+    weight = runner.model.conv.weight
+    assert weight.is_contiguous(memory_format=expected)
+    assert not weight.is_contiguous(memory_format=(
+        torch.contiguous_format if expected is torch.channels_last else
+        torch.channels_last))
+
+
+def test_bad_memory_format_stops_before_training(tmp_path):
+    with pytest.raises(ConfigError, match='memory_format must be one of'):
+        _runner(tmp_path, ConvToyModel(), memory_format='NHWC')
+    assert not list(tmp_path.glob('*.pth'))

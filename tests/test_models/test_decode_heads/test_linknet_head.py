@@ -1,10 +1,13 @@
 """Contract of LinkNetHead: shapes, gradients, options and bad input."""
 import pytest
 import torch
+from mmengine.structures import PixelData
 from torch import nn
 
 from linknet_mm.models import LinkNetHead
+from mmseg.models.decode_heads.decode_head import BaseDecodeHead
 from mmseg.registry import MODELS
+from mmseg.structures import SegDataSample
 
 CHANNELS = (8, 16, 32, 64)
 STRIDES = (4, 8, 16, 32)
@@ -120,3 +123,38 @@ def test_backbone_with_too_few_outputs():
     head = _head()
     with pytest.raises(ValueError, match='gave 3 feature maps.*at least 4'):
         head(_feats((64, 64))[:3])
+
+
+def _samples(label):
+    return [SegDataSample(gt_sem_seg=PixelData(data=x[None])) for x in label]
+
+
+@pytest.mark.parametrize('learned_upsample', [True, False])
+@pytest.mark.parametrize('two_losses', [False, True])
+def test_loss_by_feat_equals_mmseg(learned_upsample, two_losses):
+    """Same losses and acc_seg as BaseDecodeHead.loss_by_feat, whether the
+    logits have the label's size (no resize) or not (bilinear)."""
+    ce = dict(type='CrossEntropyLoss', avg_non_ignore=True)
+    losses = [ce, dict(ce, loss_name='loss_other', loss_weight=0.5)] \
+        if two_losses else ce
+    head = _head(learned_upsample=learned_upsample, loss_decode=losses)
+    torch.manual_seed(0)
+    logits = head(_feats((64, 64)))
+    label = torch.randint(0, 3, (2, 64, 64))
+    label[:, :5] = 255
+    ours = head.loss_by_feat(logits, _samples(label))
+    theirs = BaseDecodeHead.loss_by_feat(head, logits, _samples(label))
+    assert ours.keys() == theirs.keys()
+    for key in theirs:
+        torch.testing.assert_close(ours[key], theirs[key])
+    assert 0 < float(ours['acc_seg']) < 100
+
+
+def test_accuracy_of_fully_ignored_labels_is_mmseg_s():
+    head = _head()
+    logits = head(_feats((32, 32)))
+    label = torch.full((2, 32, 32), 255)
+    ours = head.loss_by_feat(logits, _samples(label))['acc_seg']
+    theirs = BaseDecodeHead.loss_by_feat(head, logits,
+                                         _samples(label))['acc_seg']
+    torch.testing.assert_close(ours, theirs)
