@@ -191,7 +191,7 @@ def build_classifier(tflite_path: str, cfg: Config) -> TfliteClassifier:
         backbone.init_weights()
     finally:
         logger.setLevel(level)
-    _, rest = mobilenetv2_from_tflite(read_tflite_convs(tflite_path))
+    _, rest, _ = mobilenetv2_from_tflite(read_tflite_convs(tflite_path))
     return TfliteClassifier(backbone, *rest[:2]).eval()
 
 

@@ -1,9 +1,12 @@
-"""Convert TensorFlow's ImageNet MobileNetV2 (.tflite) to an mmseg checkpoint.
+"""Convert a TensorFlow MobileNetV2 (.tflite) to an mmseg checkpoint.
 
-The checkpoint loads strictly into mmseg's ``MobileNetV2`` backbone
-(``widen_factor=1.0``); configs use it through ``init_cfg`` and the input
-normalisation the weights expect (``mean=[127.5] * 3, std=[127.5] * 3,
-bgr_to_rgb=True``). See :mod:`linknet_mm.models.converters`.
+The ImageNet classifier (``tf2_mobilenet_v2_1.0_224_ptq.tflite``) or the
+encoder of DeepLabV3 trained on COCO then PASCAL VOC
+(``deeplabv3_mnv2_pascal_quant.tflite``). The checkpoint loads strictly
+into mmseg's ``MobileNetV2`` backbone (``widen_factor=1.0``, output stride
+32); configs use it through ``init_cfg`` and the input normalisation the
+weights expect (``mean=[127.5] * 3, std=[127.5] * 3, bgr_to_rgb=True``).
+See :mod:`linknet_mm.models.converters`.
 """
 import argparse
 import sys
@@ -29,6 +32,10 @@ def main() -> None:
     print(f'{args.dst}: {summary["tensors"]} tensors, '
           f'{summary["parameters"]:,} backbone parameters; left out (not '
           f'part of the backbone): {", ".join(summary["left_out"])}')
+    for change, what in (('stride', 'stride 2 put back (the file ran them '
+                          'at stride 1)'), ('dilation', 'dilation dropped')):
+        if summary['changed'][change]:
+            print(f'{what}: {", ".join(summary["changed"][change])}')
 
 
 if __name__ == '__main__':

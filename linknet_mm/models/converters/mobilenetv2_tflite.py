@@ -1,11 +1,22 @@
-"""TFLite MobileNetV2 (ImageNet) to a checkpoint of mmseg's ``MobileNetV2``.
+"""TFLite MobileNetV2 to a checkpoint of mmseg's ``MobileNetV2``.
 
-TensorFlow's Keras MobileNetV2 has the layers of mmseg's ``MobileNetV2``
+TensorFlow's MobileNetV2 has the layers of mmseg's ``MobileNetV2``
 (``widen_factor=1.0``) in the same order: the stem, then for each of the
 17 inverted-residual blocks an optional 1x1 expansion, a 3x3 depthwise and
-a 1x1 projection convolution. After the backbone come the 1280-channel
-head convolution and the classifier, which the backbone does not have:
-:func:`mobilenetv2_from_tflite` returns them apart.
+a 1x1 projection convolution. After the backbone come the layers of the
+network it was trained in, which the backbone does not have: the
+1280-channel head convolution and classifier of the ImageNet classifier,
+or DeepLabV3's ASPP and logits (:func:`mobilenetv2_from_tflite` returns
+them apart).
+
+Both kinds of file convert: int8 weights per output channel (TF2 Keras,
+ImageNet) and uint8 weights per tensor with zero points (TF1 DeepLabV3,
+COCO then PASCAL VOC). DeepLab runs its encoder at output stride 16: the
+stride-2 depthwise convolution of block 13 has stride 1 and the depthwise
+convolutions after it are dilated (rate 2) instead. The checkpoint is for
+mmseg's backbone at output stride 32, the one LinkNet's decoder needs:
+the stride is put back and the dilation dropped (the kernels are the same;
+:func:`mobilenetv2_from_tflite` lists where).
 
 TFLite folds each BatchNorm into the convolution before it. The folded
 bias becomes the BatchNorm of mmseg's ``ConvModule`` (weight 1, bias the
@@ -98,23 +109,53 @@ def backbone_convs(backbone: MobileNetV2) -> List[Tuple[str, ConvModule]]:
     return convs
 
 
+def _geometry_change(conv: TfliteConv, stride: int) -> str:
+    """How the file's stride and dilation differ from the backbone's.
+
+    Args:
+        conv (TfliteConv): The file's convolution.
+        stride (int): The backbone convolution's stride (dilation 1).
+
+    Returns:
+        str: ``''`` when they are the same, ``'stride'`` for a stride-2
+        convolution run at stride 1 (an output stride below 32),
+        ``'dilation'`` for a stride-1 convolution dilated to make up for
+        it, ``'other'`` for anything else.
+    """
+    if (conv.stride, conv.dilation) == (stride, 1):
+        return ''
+    if (conv.stride, conv.dilation, stride) == (1, 1, 2):
+        return 'stride'
+    if conv.stride == stride == 1 and conv.dilation > 1:
+        return 'dilation'
+    return 'other'
+
+
 def _check_fits(prefix: str, module: ConvModule, conv: TfliteConv,
-                weight: np.ndarray) -> None:
+                weight: np.ndarray) -> str:
+    """Raise unless the file's convolution fits the backbone's.
+
+    Returns:
+        str: :func:`_geometry_change` of the two.
+    """
     expected = tuple(module.conv.weight.shape)
     activation = 'RELU6' if module.with_activation else 'NONE'
-    found = (weight.shape, conv.stride, conv.activation)
-    if found != (expected, module.conv.stride[0], activation):
+    change = _geometry_change(conv, module.conv.stride[0])
+    if (weight.shape, conv.activation) != (expected, activation) or \
+            change == 'other':
         raise WeightConversionError(
             f'TFLite convolution {conv.name!r} (weights {list(weight.shape)}'
-            f', stride {conv.stride}, {conv.activation}) does not fit '
-            f'{prefix} of mmseg MobileNetV2 (weights {list(expected)}, '
-            f'stride {module.conv.stride[0]}, {activation}); expected a '
-            'width-1.0 ImageNet MobileNetV2')
+            f', stride {conv.stride}, dilation {conv.dilation}, '
+            f'{conv.activation}) does not fit {prefix} of mmseg MobileNetV2 '
+            f'(weights {list(expected)}, stride {module.conv.stride[0]}, '
+            f'{activation}); expected a width-1.0 MobileNetV2')
+    return change
 
 
 def mobilenetv2_from_tflite(
-        convs: List[TfliteConv],
-        eps: float = BN_EPS) -> Tuple[Dict[str, Tensor], List[TfliteConv]]:
+    convs: List[TfliteConv],
+    eps: float = BN_EPS
+) -> Tuple[Dict[str, Tensor], List[TfliteConv], Dict[str, List[str]]]:
     """Map TFLite MobileNetV2 convolutions onto mmseg's ``MobileNetV2``.
 
     Args:
@@ -122,10 +163,12 @@ def mobilenetv2_from_tflite(
         eps (float): The backbone's BatchNorm epsilon.
 
     Returns:
-        Tuple[Dict[str, Tensor], List[TfliteConv]]: A state dict that loads
-        strictly into ``MobileNetV2(widen_factor=1.0)``, and the
-        convolutions after the backbone (the 1280-channel head convolution
-        and the classifier).
+        Tuple: A state dict that loads strictly into
+        ``MobileNetV2(widen_factor=1.0)``; the convolutions after the
+        backbone (the ImageNet head convolution and classifier, or
+        DeepLab's ASPP and logits); and the backbone's prefixes whose
+        geometry was changed, under ``'stride'`` (stride 2 put back) and
+        ``'dilation'`` (dilation dropped).
 
     Raises:
         WeightConversionError: The file's layers are not those of a
@@ -137,17 +180,20 @@ def mobilenetv2_from_tflite(
             f'{len(convs)} convolutions in the file; a MobileNetV2 backbone '
             f'has {len(targets)}')
     state_dict: Dict[str, Tensor] = {}
+    changed: Dict[str, List[str]] = dict(stride=[], dilation=[])
     for (prefix, module), conv in zip(targets, convs):
         weight = (
             depthwise_to_oihw(conv.weight)
             if conv.depthwise else ohwi_to_oihw(conv.weight))
-        _check_fits(prefix, module, conv, weight)
+        change = _check_fits(prefix, module, conv, weight)
+        if change:
+            changed[change].append(prefix)
         state_dict[f'{prefix}.conv.weight'] = torch.from_numpy(weight)
         state_dict.update({
             f'{prefix}.bn.{key}': value
             for key, value in folded_bias_to_bn(conv.bias, eps).items()
         })
-    return state_dict, convs[len(targets):]
+    return state_dict, convs[len(targets):], changed
 
 
 def convert_mobilenetv2_tflite(src: str, dst: str) -> Dict[str, object]:
@@ -162,16 +208,19 @@ def convert_mobilenetv2_tflite(src: str, dst: str) -> Dict[str, object]:
         dst (str): The checkpoint to write (``.pth``).
 
     Returns:
-        Dict[str, object]: ``tensors``, ``parameters`` (of the backbone)
-        and ``left_out`` (the names of the convolutions after it).
+        Dict[str, object]: ``tensors``, ``parameters`` (of the backbone),
+        ``left_out`` (the names of the convolutions after it) and
+        ``changed`` (see :func:`mobilenetv2_from_tflite`).
     """
-    state_dict, rest = mobilenetv2_from_tflite(read_tflite_convs(src))
+    state_dict, rest, changed = mobilenetv2_from_tflite(
+        read_tflite_convs(src))
     meta = dict(
         source=osp.basename(src),
         source_sha256=file_sha256(src),
         converted_by='linknet_mm.models.converters.mobilenetv2_tflite',
         input='RGB / 127.5 - 1: mean=[127.5] * 3, std=[127.5] * 3, '
-        'bgr_to_rgb=True')
+        'bgr_to_rgb=True',
+        changed=changed)
     folder = osp.dirname(osp.abspath(dst))
     os.makedirs(folder, exist_ok=True)
     handle, temporary = tempfile.mkstemp(suffix='.part', dir=folder)
@@ -187,4 +236,5 @@ def convert_mobilenetv2_tflite(src: str, dst: str) -> Dict[str, object]:
     return dict(
         tensors=len(state_dict),
         parameters=parameters,
-        left_out=[conv.name for conv in rest])
+        left_out=[conv.name for conv in rest],
+        changed=changed)

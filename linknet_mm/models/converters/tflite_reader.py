@@ -28,6 +28,7 @@ class TfliteConv:
         bias (np.ndarray): float32, one per output channel (the folded
             BatchNorm's shift).
         stride (int): Stride (the same along both axes).
+        dilation (int): Dilation rate (the same along both axes).
         padding (str): ``'SAME'`` or ``'VALID'``.
         activation (str): The fused activation: ``'NONE'``, ``'RELU'``,
             ``'RELU6'``...
@@ -40,6 +41,7 @@ class TfliteConv:
     weight: np.ndarray
     bias: np.ndarray
     stride: int
+    dilation: int
     padding: str
     activation: str
     depthwise: bool
@@ -110,10 +112,13 @@ def _conv(tflite: Any, model: Any, graph: Any, op: Any,
                if depthwise else tflite.Conv2DOptions())
     table = op.BuiltinOptions()
     options.Init(table.Bytes, table.Pos)
-    if options.StrideH() != options.StrideW():
+    if options.StrideH() != options.StrideW() or \
+            options.DilationHFactor() != options.DilationWFactor():
         raise WeightConversionError(
             'a convolution with strides '
-            f'{options.StrideH()}x{options.StrideW()}; expected equal ones')
+            f'{options.StrideH()}x{options.StrideW()} and dilations '
+            f'{options.DilationHFactor()}x{options.DilationWFactor()}; '
+            'expected equal ones')
     inputs = op.InputsAsNumpy()
     weight_tensor = graph.Tensors(inputs[1])
     weight = _tensor_array(tflite, model, weight_tensor)
@@ -130,6 +135,7 @@ def _conv(tflite: Any, model: Any, graph: Any, op: Any,
         weight=weight,
         bias=bias,
         stride=options.StrideW(),
+        dilation=options.DilationWFactor(),
         padding='SAME' if options.Padding() == tflite.Padding.SAME
         else 'VALID',
         activation=names[options.FusedActivationFunction()],

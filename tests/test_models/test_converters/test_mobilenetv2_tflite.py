@@ -74,7 +74,7 @@ def tflite_convs():
 
 
 def test_loads_strictly_into_mmseg_mobilenet_v2(tflite_convs):
-    state_dict, rest = mobilenetv2_from_tflite(tflite_convs)
+    state_dict, rest, changed = mobilenetv2_from_tflite(tflite_convs)
     backbone = MobileNetV2(widen_factor=1.0)
     backbone.load_state_dict(state_dict, strict=True)
     assert sum(p.numel() for p in backbone.parameters()) == 1_811_712
@@ -88,7 +88,7 @@ def test_loads_strictly_into_mmseg_mobilenet_v2(tflite_convs):
 
 
 def test_eval_block_computes_the_folded_convolution(tflite_convs):
-    state_dict, _ = mobilenetv2_from_tflite(tflite_convs)
+    state_dict, _, _ = mobilenetv2_from_tflite(tflite_convs)
     backbone = MobileNetV2(widen_factor=1.0)
     backbone.load_state_dict(state_dict)
     backbone.eval()  # mmseg's MobileNetV2.train returns None
