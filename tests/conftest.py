@@ -19,6 +19,8 @@ REAL_DATA = REPO.parent / 'shared' / 'data' / 'real'
 WEIGHTS = REPO.parent / 'shared' / 'data' / 'weights'
 #: TensorFlow's ImageNet MobileNetV2, int8 (see WEIGHTS / 'SOURCES.md').
 MOBILENET_TFLITE = 'tf2_mobilenet_v2_1.0_224_ptq.tflite'
+#: DeepLabV3's MobileNetV2, COCO then PASCAL VOC (uint8 per tensor, TF1).
+DEEPLAB_TFLITE = 'deeplabv3_mnv2_pascal_quant.tflite'
 TINY_BRAIN = REPO / 'tests' / 'data' / 'configs' / 'tiny_brain_tumor.py'
 TINY = REPO / 'tests' / 'data' / 'configs' / 'tiny_linknet_cityscapes.py'
 #: What pip installs into site-packages with linknet_mm (see setup.py).

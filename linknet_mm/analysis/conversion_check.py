@@ -10,6 +10,11 @@ TFLite's (:mod:`.layerwise_check`), once with the config's padding and,
 when that is mmseg's symmetric one, once with TF's "SAME" padding of the
 stride-2 convolutions (which pads only the bottom and right of even
 inputs), the padding the weights were trained with.
+
+A file that is not a classifier (DeepLabV3's encoder: no SOFTMAX, its
+ASPP after the backbone) has no logits to compare: its check is the
+input's normalisation and the layer-wise comparison alone, on images of
+the file's own input size.
 """
 import glob
 import logging
@@ -117,8 +122,9 @@ def tf_same_padding(model: nn.Module) -> List[Callable]:
 
 
 def read_check_images(paths: Sequence[str],
-                      photo_halves: bool = False) -> Dict[str, np.ndarray]:
-    """224x224 RGB images to classify, from files or folders.
+                      photo_halves: bool = False,
+                      size: int = INPUT_SIZE) -> Dict[str, np.ndarray]:
+    """Square RGB images to check on, from files or folders.
 
     Args:
         paths (Sequence[str]): Image files, or folders of them (``.jpg``,
@@ -126,10 +132,12 @@ def read_check_images(paths: Sequence[str],
             the test images beside Google's TFLite files).
         photo_halves (bool): The images are photo | label composites
             (Cityscapes pairs): keep the left half.
+        size (int): Side of the images (the file's input size). Defaults
+            to :data:`INPUT_SIZE`.
 
     Returns:
         Dict[str, np.ndarray]: Path -> uint8 RGB, centre-cropped to a
-        square and resized to 224x224.
+        square and resized to ``size`` x ``size``.
     """
     files = []
     for path in paths:
@@ -140,12 +148,16 @@ def read_check_images(paths: Sequence[str],
     if not files:
         raise InputError(f'no images in {list(paths)}; expected .jpg, .png '
                          f'or {RAW_SUFFIX} files')
-    return {path: _read_one(path, photo_halves) for path in files}
+    return {path: _read_one(path, photo_halves, size) for path in files}
 
 
-def _read_one(path: str, photo_halves: bool) -> np.ndarray:
+def _read_one(path: str, photo_halves: bool, size: int) -> np.ndarray:
     if path.endswith(RAW_SUFFIX):
         raw = np.fromfile(path, np.uint8)
+        if size != INPUT_SIZE:
+            raise ImageReadError(
+                f'{path}: {RAW_SUFFIX} images are {INPUT_SIZE}x{INPUT_SIZE}; '
+                f'this file takes {size}x{size}: give .jpg or .png images')
         if raw.size != INPUT_SIZE * INPUT_SIZE * 3:
             raise ImageReadError(
                 f'{path}: {raw.size} bytes; a {RAW_SUFFIX} image is raw '
@@ -161,19 +173,18 @@ def _read_one(path: str, photo_halves: bool) -> np.ndarray:
     left = (image.shape[1] - side) // 2
     square = image[top:top + side, left:left + side]
     return cv2.cvtColor(
-        cv2.resize(square, (INPUT_SIZE, INPUT_SIZE),
+        cv2.resize(square, (size, size),
                    interpolation=cv2.INTER_AREA), cv2.COLOR_BGR2RGB)
 
 
-def build_classifier(tflite_path: str, cfg: Config) -> TfliteClassifier:
-    """The config's backbone, initialised by its ``init_cfg``, with TF's head.
+def build_backbone(cfg: Config) -> nn.Module:
+    """The config's backbone, initialised by its ``init_cfg``.
 
     Args:
-        tflite_path (str): The ``.tflite`` file (head and classifier).
         cfg (Config): A config whose backbone is mmseg's ``MobileNetV2``.
 
     Returns:
-        TfliteClassifier: In eval mode.
+        nn.Module: The backbone, in eval mode.
     """
     from mmseg.registry import MODELS
     backbone_cfg = cfg.model.backbone
@@ -191,8 +202,22 @@ def build_classifier(tflite_path: str, cfg: Config) -> TfliteClassifier:
         backbone.init_weights()
     finally:
         logger.setLevel(level)
+    backbone.eval()  # mmseg's MobileNetV2.train returns None
+    return backbone
+
+
+def build_classifier(tflite_path: str, cfg: Config) -> TfliteClassifier:
+    """The config's backbone (:func:`build_backbone`) with TF's head.
+
+    Args:
+        tflite_path (str): The ``.tflite`` file (head and classifier).
+        cfg (Config): A config whose backbone is mmseg's ``MobileNetV2``.
+
+    Returns:
+        TfliteClassifier: In eval mode.
+    """
     _, rest, _ = mobilenetv2_from_tflite(read_tflite_convs(tflite_path))
-    return TfliteClassifier(backbone, *rest[:2]).eval()
+    return TfliteClassifier(build_backbone(cfg), *rest[:2]).eval()
 
 
 def normalise(cfg: Config, images: List[np.ndarray]) -> Tensor:
@@ -257,6 +282,45 @@ def _run(model: TfliteClassifier, tflite_path: str, pictures: List[np.ndarray],
     return figures
 
 
+def _input_max_diff(tflite_path: str, cfg: Config,
+                    pictures: List[np.ndarray]) -> float:
+    """Largest difference of the config's normalised input from TFLite's."""
+    expected = torch.from_numpy(tflite_input_values(
+        tflite_path, pictures)).permute(0, 3, 1, 2)
+    return float((normalise(cfg, pictures) - expected).abs().max())
+
+
+def check_encoder_conversion(tflite_path: str, cfg: Config,
+                             images: Dict[str, np.ndarray]) -> Dict[str, object]:
+    """Check an encoder taken from a segmentation network (DeepLabV3).
+
+    Passes when the config's normalised input is within
+    :data:`INPUT_TOLERANCE` of TFLite's and every backbone layer, fed
+    TFLite's own activations, reproduces TFLite's output
+    (:data:`MIN_WITHIN_ONE_STEP`).
+
+    Args:
+        tflite_path (str): The fully integer ``.tflite`` file.
+        cfg (Config): A config using the converted weights.
+        images (Dict[str, np.ndarray]): :func:`read_check_images` at the
+            file's :func:`~.tflite_reference.input_size`.
+
+    Returns:
+        Dict[str, object]: ``images``, ``input_max_diff``, ``layers``
+        (:func:`layerwise_steps`) and ``passed``.
+    """
+    pictures = list(images.values())
+    layers = layerwise_steps(tflite_path, build_backbone(cfg), pictures)
+    results: Dict[str, object] = dict(
+        images=list(images),
+        input_max_diff=_input_max_diff(tflite_path, cfg, pictures),
+        layers=layers)
+    results['passed'] = bool(
+        results['input_max_diff'] <= INPUT_TOLERANCE
+        and layers['min_within_one_step'] >= MIN_WITHIN_ONE_STEP)
+    return results
+
+
 def check_conversion(tflite_path: str, cfg: Config,
                      images: Dict[str, np.ndarray]) -> Dict[str, object]:
     """Compare the config's converted model with TFLite on ``images``.
@@ -287,11 +351,9 @@ def check_conversion(tflite_path: str, cfg: Config,
     reference = tflite_logits(tflite_path, pictures)
     model = build_classifier(tflite_path, cfg)
     inputs = normalise(cfg, pictures)
-    expected = torch.from_numpy(tflite_input_values(
-        tflite_path, pictures)).permute(0, 3, 1, 2)
     results: Dict[str, object] = dict(
         images=list(images),
-        input_max_diff=float((inputs - expected).abs().max()),
+        input_max_diff=_input_max_diff(tflite_path, cfg, pictures),
         reference_top1=reference.argmax(1).tolist())
     runs = ['config', 'tf_same'] if _pads_otherwise(model) else ['config']
     for name in runs:

@@ -10,13 +10,15 @@ to the same grid, and compared with TFLite's output in grid steps. A
 correct conversion lands within one step on (nearly) every value; a wrong
 layout, bias, BatchNorm or padding is off by many steps wherever it acts.
 """
-from typing import Dict, List, Tuple
+from contextlib import contextmanager
+from typing import Dict, Iterator, List, Tuple
 
 import numpy as np
 import torch
 import torch.nn as nn
 
-from ..models.converters import backbone_convs, read_tflite_convs
+from ..models.converters import (TfliteConv, backbone_convs,
+                                 read_tflite_convs)
 from .tflite_reference import tflite_activations
 
 #: Share of each layer's values that must be within one grid step of
@@ -42,6 +44,28 @@ def fake_quantize(values: torch.Tensor, scale: float, zero_point: int,
     return (quantized - zero_point) * scale
 
 
+@contextmanager
+def file_geometry(module: nn.Module, conv: TfliteConv) -> Iterator[None]:
+    """Run a converted ``ConvModule`` with the stride and dilation of the
+    file's convolution (DeepLab's output stride 16), then restore it.
+
+    Args:
+        module (nn.Module): The converted ``ConvModule``.
+        conv (TfliteConv): The file's convolution it came from.
+    """
+    layer = module.conv
+    saved = layer.stride, layer.dilation, layer.padding
+    if (conv.stride, conv.dilation) != (layer.stride[0], layer.dilation[0]):
+        pad = conv.dilation * (layer.kernel_size[0] // 2)
+        layer.stride, layer.dilation = (conv.stride, ) * 2, (
+            conv.dilation, ) * 2
+        layer.padding = (pad, pad)
+    try:
+        yield
+    finally:
+        layer.stride, layer.dilation, layer.padding = saved
+
+
 def layerwise_steps(tflite_path: str, backbone: nn.Module,
                     pictures: List[np.ndarray]) -> Dict[str, object]:
     """Compare every backbone layer with TFLite's, on TFLite's inputs.
@@ -49,7 +73,8 @@ def layerwise_steps(tflite_path: str, backbone: nn.Module,
     Args:
         tflite_path (str): The fully integer ``.tflite`` file.
         backbone (nn.Module): The converted mmseg ``MobileNetV2`` (padding
-            as it should be compared).
+            as it should be compared); each layer runs with the file's
+            stride and dilation (:func:`file_geometry`).
         pictures (List[np.ndarray]): uint8 RGB images of the file's input
             size.
 
@@ -70,7 +95,7 @@ def layerwise_steps(tflite_path: str, backbone: nn.Module,
             source = found[conv.tensors[0]][0]
             reference, step, zero_point, limits = found[conv.tensors[1]]
             inputs = torch.from_numpy(source).permute(0, 3, 1, 2)
-            with torch.no_grad():
+            with torch.no_grad(), file_geometry(module, conv):
                 ours = module(inputs).permute(0, 2, 3, 1).numpy()
             if step:
                 ours = fake_quantize(

@@ -32,19 +32,50 @@ def _interpreter_class() -> Any:
     return Interpreter
 
 
-def _softmax_input(path: str) -> int:
-    """Index of the tensor the graph's last SOFTMAX reads (the logits)."""
+def _softmax_inputs(path: str) -> List[int]:
+    """Indices of the tensors the graph's SOFTMAX operators read."""
     softmax = tflite_module().BuiltinOperator.SOFTMAX
     model = read_tflite_model(path)
     graph = model.Subgraphs(0)
-    found = [
-        graph.Operators(i).Inputs(0) for i in range(graph.OperatorsLength())
+    return [
+        int(graph.Operators(i).Inputs(0))
+        for i in range(graph.OperatorsLength())
         if builtin_code(model, graph.Operators(i)) == softmax
     ]
+
+
+def _softmax_input(path: str) -> int:
+    """Index of the tensor the graph's last SOFTMAX reads (the logits)."""
+    found = _softmax_inputs(path)
     if not found:
         raise WeightConversionError(
             f'{path!r} has no SOFTMAX: expected an image classifier')
-    return int(found[-1])
+    return found[-1]
+
+
+def is_classifier(path: str) -> bool:
+    """Whether the file is an image classifier (it ends in a SOFTMAX).
+
+    Args:
+        path (str): A ``.tflite`` file.
+
+    Returns:
+        bool: False for other networks, e.g. DeepLab (an argmax map).
+    """
+    return bool(_softmax_inputs(path))
+
+
+def input_size(path: str) -> int:
+    """The side of the file's square input image (224, DeepLab's 513).
+
+    Args:
+        path (str): A ``.tflite`` file.
+
+    Returns:
+        int: Its input height.
+    """
+    source = _interpreter_class()(model_path=path).get_input_details()[0]
+    return int(source['shape'][1])
 
 
 def is_integer_model(path: str) -> bool:

@@ -6,10 +6,17 @@ import torch.nn as nn
 from mmcv.cnn.bricks.conv2d_adaptive_padding import Conv2dAdaptivePadding
 from mmengine.config import Config
 
-from conftest import CONFIGS, MOBILENET_TFLITE, real_data, shared_weights
-from linknet_mm.analysis.conversion_check import (
-    INPUT_TOLERANCE, check_conversion, read_check_images, tf_same_padding)
-from linknet_mm.analysis.layerwise_check import fake_quantize
+from conftest import (CONFIGS, DEEPLAB_TFLITE, MOBILENET_TFLITE, real_data,
+                      shared_weights)
+from linknet_mm.analysis.conversion_check import (INPUT_TOLERANCE,
+                                                  check_conversion,
+                                                  check_encoder_conversion,
+                                                  read_check_images,
+                                                  tf_same_padding)
+from linknet_mm.analysis.layerwise_check import (MIN_WITHIN_ONE_STEP,
+                                                 fake_quantize)
+from linknet_mm.analysis.tflite_reference import input_size
+from linknet_mm.models.converters import convert_mobilenetv2_tflite
 from linknet_mm.errors import ImageReadError, InputError
 
 CONFIG = CONFIGS / 'linknet' / (
@@ -131,3 +138,30 @@ def test_photo_halves_keep_the_left_half(tmp_path):
     half = read_check_images([str(tmp_path)], photo_halves=True)
     assert half[str(tmp_path / 'pair.png')].max() == 0
     assert whole.shape == (224, 224, 3) and whole.max() == 255
+
+
+def test_deeplab_encoder_reproduced_layer_by_layer(tmp_path):
+    """DeepLabV3's uint8 encoder, converted at output stride 32, is checked
+    in the file's own geometry: every layer within one uint8 step of
+    TFLite's, except one whose bias was broken on purpose."""
+    src = str(shared_weights(DEEPLAB_TFLITE))
+    converted = tmp_path / 'deeplab_mnv2.pth'
+    convert_mobilenetv2_tflite(src, str(converted))
+    checkpoint = torch.load(converted, weights_only=True)
+    checkpoint['state_dict']['layer3.1.conv.0.bn.bias'] += 0.5
+    torch.save(checkpoint, converted)
+    cfg = Config.fromfile(
+        str(CONFIGS / 'linknet' / 'search' / 'coco-voc-init_mnv2.py'))
+    cfg.model.backbone.init_cfg.checkpoint = str(converted)
+    images = read_check_images(
+        [str(real_data('cityscapes_pairs') / 'val')],
+        photo_halves=True,
+        size=input_size(src))
+    results = check_encoder_conversion(src, cfg, dict(list(images.items())[:1]))
+    layers = results['layers']['layers']
+    assert len(layers) == 51
+    assert results['input_max_diff'] <= INPUT_TOLERANCE
+    assert layers.pop('layer3.1.conv.0')['within_one_step'] < 0.5
+    assert min(v['within_one_step'] for v in layers.values()) >= \
+        MIN_WITHIN_ONE_STEP
+    assert not results['passed']

@@ -5,6 +5,8 @@ its data preprocessor: the normalisation), puts TF's head convolution and
 classifier from SRC on top, and compares it with LiteRT running SRC on the
 same images: top-1 agreement, logit differences, and each layer fed
 TFLite's own activations (see :mod:`linknet_mm.analysis.conversion_check`).
+For DeepLabV3's encoder (not a classifier) the check is the input
+normalisation and the layer-wise comparison, at the file's input size.
 Exits 1 when the check fails. Needs the ``tflite`` and ``ai-edge-litert``
 packages (the tests extra).
 """
@@ -16,7 +18,9 @@ from mmengine.config import DictAction
 from mmengine.registry import init_default_scope
 
 from linknet_mm.analysis.conversion_check import (
-    INPUT_TOLERANCE, check_conversion, read_check_images)
+    INPUT_TOLERANCE, check_conversion, check_encoder_conversion,
+    read_check_images)
+from linknet_mm.analysis.tflite_reference import input_size, is_classifier
 from linknet_mm.errors import LinkNetError, error_line
 from linknet_mm.utils import read_config
 
@@ -54,17 +58,8 @@ def _row(name: str, run: dict) -> str:
             f'{shown}')
 
 
-def main() -> None:
-    """Run the check and print its figures."""
-    args = parse_args()
-    init_default_scope('mmseg')
-    cfg = read_config(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
-    images = read_check_images(args.images, args.photo_halves)
-    results = check_conversion(args.src, cfg, images)
-    print(f'{len(images)} images; config input vs TFLite input: max '
-          f'{results["input_max_diff"]:.4f} (tolerance {INPUT_TOLERANCE:.4f})')
+def _print_classifier(results: dict) -> None:
+    """The per-padding rows and the first top-1 classes."""
     print('padding   top-1 agree max|dlogit| mean|dlogit|  layers: values '
           'within one int8 step (worst layer)')
     for name in ('config', 'tf_same'):
@@ -75,6 +70,34 @@ def main() -> None:
             zip(results['images'], results['reference_top1'],
                 results['config']['top1']))[:LISTED]:
         print(f'  {path}: {ref} / {ours}')
+
+
+def main() -> None:
+    """Run the check and print its figures."""
+    args = parse_args()
+    init_default_scope('mmseg')
+    cfg = read_config(args.config)
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
+    classifier = is_classifier(args.src)
+    images = read_check_images(args.images, args.photo_halves,
+                               input_size(args.src))
+    results = (check_conversion if classifier else check_encoder_conversion)(
+        args.src, cfg, images)
+    print(f'{len(images)} images; config input vs TFLite input: max '
+          f'{results["input_max_diff"]:.4f} (tolerance {INPUT_TOLERANCE:.4f})')
+    if not classifier:
+        layers = results['layers']
+        print('encoder of a segmentation network: values within one uint8 '
+              f'step, worst layer {100 * layers["min_within_one_step"]:.2f} %'
+              f' ({layers["worst"]})')
+    _finish(args, results, classifier)
+
+
+def _finish(args: argparse.Namespace, results: dict, classifier: bool) -> None:
+    """Print the classifier rows, write the JSON, exit 1 on failure."""
+    if classifier:
+        _print_classifier(results)
     print('conversion check:', 'passed' if results['passed'] else 'FAILED')
     if args.out:
         with open(args.out, 'w') as file:

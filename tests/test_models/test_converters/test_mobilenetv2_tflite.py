@@ -9,9 +9,10 @@ import torch.nn as nn
 import torch.nn.functional as F
 from mmseg.models.backbones import MobileNetV2
 
-from conftest import MOBILENET_TFLITE, shared_weights
+from conftest import DEEPLAB_TFLITE, MOBILENET_TFLITE, shared_weights
 from linknet_mm.errors import WeightConversionError
-from linknet_mm.models.converters import (convert_mobilenetv2_tflite,
+from linknet_mm.models.converters import (backbone_convs,
+                                          convert_mobilenetv2_tflite,
                                           depthwise_to_oihw,
                                           folded_bias_to_bn,
                                           mobilenetv2_from_tflite,
@@ -133,3 +134,37 @@ def test_failed_conversion_leaves_nothing(tmp_path):
     with pytest.raises(WeightConversionError):
         convert_mobilenetv2_tflite(str(src), str(dst))
     assert sorted(p.name for p in tmp_path.iterdir()) == ['fake.tflite']
+
+
+@pytest.fixture(scope='module')
+def deeplab_convs():
+    return read_tflite_convs(str(shared_weights(DEEPLAB_TFLITE)))
+
+
+def test_deeplab_encoder_loads_strictly_at_output_stride_32(deeplab_convs):
+    """The uint8 per-tensor TF1 file: every bias is its own operator's, and
+    the stride DeepLab took out for output stride 16 is put back."""
+    state_dict, rest, changed = mobilenetv2_from_tflite(deeplab_convs)
+    MobileNetV2(widen_factor=1.0).load_state_dict(state_dict, strict=True)
+    assert [conv.name.split('/')[0] for conv in rest] == [
+        'aspp0', 'image_pooling', 'concat_projection', 'logits'
+    ]
+    assert changed == dict(
+        stride=['layer6.0.conv.1'],
+        dilation=['layer6.1.conv.1', 'layer6.2.conv.1', 'layer7.0.conv.1'])
+    for (prefix, _), conv in zip(
+            backbone_convs(MobileNetV2(widen_factor=1.0)), deeplab_convs):
+        assert conv.name.startswith('MobilenetV2/')
+        assert torch.equal(state_dict[f'{prefix}.bn.bias'],
+                           torch.from_numpy(conv.bias))
+    # uint8 with a zero point: de-quantized weights are centred, not >= 0
+    stem = state_dict['conv1.conv.weight']
+    assert stem.min() < 0 < stem.max()
+
+
+def test_other_geometry_changes_are_refused(deeplab_convs):
+    convs = list(deeplab_convs)
+    convs[4] = dataclasses.replace(convs[4], stride=1, dilation=2)
+    with pytest.raises(WeightConversionError,
+                       match=r'stride 1, dilation 2.*layer2\.0\.conv\.1'):
+        mobilenetv2_from_tflite(convs)
