@@ -1,6 +1,8 @@
 """The result of :func:`~.benchmark.benchmark` as text."""
 from typing import List
 
+from ..deploy.parity_verdict import MAX_DICE_CHANGE, MAX_MIOU_CHANGE
+
 #: Other processes' average busy cores above which timings are flagged.
 BUSY_CORES = 0.25
 
@@ -102,7 +104,8 @@ def _parity_notes(result: dict) -> List[str]:
         result (dict): The benchmark results.
 
     Returns:
-        list[str]: Lines of text; none without low-precision rows.
+        list[str]: Lines of text, with the verdict line of each refused
+        backend; none without low-precision rows.
     """
     if 'parity' not in result:
         return []
@@ -110,11 +113,16 @@ def _parity_notes(result: dict) -> List[str]:
     dice = (f', Dice.{fp32["Dice_class"]} {fp32["Dice"]:.2f}'
             if 'Dice' in fp32 else '')
     low = result['low_precision']
+    ddice = f', |ddice| <= {MAX_DICE_CHANGE}' if 'Dice' in fp32 else ''
     lines = [
         f'parity: against eager fp32 on {fp32["images"]} test images of '
         f'{result["parity_data"]} (fp32 mIoU {fp32["mIoU"]:.2f}{dice}); '
-        'dmIoU, ddice in points; ok = agreement >= 99.5 %, |dmIoU| <= 0.5, '
-        '|ddice| <= 0.5', f'int8: {low["int8"]}'
+        f'dmIoU, ddice in points; ok = |dmIoU| <= {MAX_MIOU_CHANGE}'
+        f'{ddice}, then agreement >= {100 * fp32["agreement_floor"]:.3f} % '
+        "(1 - fp32's near-ties)", f'int8: {low["int8"]}'
+    ]
+    lines += [
+        row['verdict'] for row in result['parity'].values() if not row['ok']
     ]
     if low['bf16'] != 'offered':
         lines.append(f'bf16 not timed: {low["bf16"]}')

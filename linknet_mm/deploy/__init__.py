@@ -6,8 +6,9 @@
   :mod:`.bf16_segmentor`: backends (ONNX Runtime fp32 / INT8, bfloat16
   PyTorch) that segment like an mmseg model;
 * :mod:`.quantize`: the INT8 model of a checkpoint;
-* :mod:`.parity`, :mod:`.parity_record`: the check of every export and
-  precision against fp32, and its record beside the checkpoint;
+* :mod:`.parity`, :mod:`.parity_verdict`, :mod:`.parity_record`: the
+  check of every export and precision against fp32, the criteria a
+  precision is accepted by, and its record beside the checkpoint;
 * :mod:`.precision`: ``--precision auto``, the fastest precision that
   passed on this CPU.
 """

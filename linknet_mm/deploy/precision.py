@@ -50,7 +50,9 @@ def choose_precision(checkpoint: Optional[str],
     The fastest (``ms_per_image`` of the check) among fp32 and the
     precisions that passed the parity check on this CPU and are offered
     here; fp32 when the check has not run on this CPU for this
-    checkpoint, or nothing else passed.
+    checkpoint, or nothing else passed. The reason names each refused
+    precision by its verdict line (:func:`~.parity_verdict.judge`; records
+    written before there was one name none).
 
     Args:
         checkpoint (str, optional): The checkpoint; None (random weights)
@@ -85,12 +87,14 @@ def choose_precision(checkpoint: Optional[str],
             logger='current',
             level=logging.WARNING)
         del passed['int8']
+    refused = ''.join(f'; {row["verdict"]}' for row in results.values()
+                      if not row['ok'] and 'verdict' in row)
     if set(passed) == {'fp32'}:
-        return 'fp32', 'no other precision passed the parity check'
+        return 'fp32', f'no other precision passed the parity check{refused}'
     best = min(passed, key=passed.get)
     return best, (f'fastest that passed the parity check on this CPU '
                   f'({passed[best]:.1f} ms/image; fp32 '
-                  f'{results["fp32"]["ms_per_image"]:.1f})')
+                  f'{results["fp32"]["ms_per_image"]:.1f}){refused}')
 
 
 def resolve_precision(precision: str,

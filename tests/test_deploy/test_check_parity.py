@@ -100,13 +100,15 @@ def test_broken_calibration_is_caught(model_and_checkpoint, brain_root,
             fp32_onnx=fp32,
             keep_float_ends=True)[0]
         for calib_root in (brain_root, constant_root))
-    # A random model has near-ties everywhere, so even a good calibration
-    # moves some pixels (1.4 % seen); the broken one moves many more (11 %)
-    # and the task metric. The ends stay float: quantized too, this narrow
-    # random model is as fragile to a good calibration as to a broken one.
+    # A random model has near-ties everywhere (97 % of its pixels), so even
+    # a good calibration moves some pixels (1.4 % seen) and the agreement
+    # floor is low; the broken one moves many more (11 %) and mIoU (its
+    # tumour Dice of 3.7 barely). The ends stay float: quantized too, this
+    # narrow random model is as fragile to a good calibration as to a
+    # broken one.
     assert not broken['int8']['ok']
-    assert '|mIoU change| > 0.5 points' in broken['int8']['failed']
-    assert abs(good['int8']['mIoU_change']) <= 0.5
+    assert broken['int8']['verdict'].startswith('int8 refused: mIoU ')
+    assert good['int8']['ok'], good['int8']['verdict']
     assert broken['int8']['agreement'] < good['int8']['agreement'] - 0.03
 
 

@@ -5,7 +5,7 @@ import torch
 from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
 
-from linknet_mm.deploy.parity import MIN_AGREEMENT, ParityCheck, format_parity
+from linknet_mm.deploy.parity import ParityCheck, format_parity
 
 
 def _sample(label: np.ndarray) -> dict:
@@ -14,10 +14,12 @@ def _sample(label: np.ndarray) -> dict:
     return dict(inputs=torch.zeros(3, *label.shape), data_samples=sample)
 
 
-def _logits_of(pred: np.ndarray, classes: int = 2):
-    """A logits function whose argmax is ``pred`` whatever the input."""
+def _logits_of(pred: np.ndarray, classes: int = 2, margin=4.0):
+    """A logits function whose argmax is ``pred`` whatever the input, with
+    top-1 minus top-2 logit ``margin`` (a number or an array like ``pred``).
+    """
     onehot = torch.nn.functional.one_hot(torch.from_numpy(pred), classes)
-    logits = onehot.permute(2, 0, 1)[None].float() * 4
+    logits = onehot.permute(2, 0, 1)[None].float() * torch.as_tensor(margin)
 
     def run(inputs):
         return logits.expand(inputs.shape[0], -1, -1, -1)
@@ -53,31 +55,80 @@ def test_identical_candidate_passes_and_a_wrong_one_fails():
     assert results['fp32']['Dice'] == pytest.approx(100)
     assert results['same']['ok'] and results['same']['agreement'] == 1
     assert results['same']['max_logit_diff'] == 0
+    assert results['same']['agreement_floor'] == 1  # fp32 has no near-tie
     shifted_row = results['shifted']
     assert not shifted_row['ok']
     assert shifted_row['agreement'] == pytest.approx(1 - 60 / 400)
-    assert shifted_row['agreement'] < MIN_AGREEMENT
     assert shifted_row['Dice_change'] == pytest.approx(70 - 100)
     assert shifted_row['max_logit_diff'] == pytest.approx(4)
-    assert any('agreement' in f for f in shifted_row['failed'])
-    assert any('Dice' in f for f in shifted_row['failed'])
+    # two classes: judged by the tumour's Dice, the first criterion failed
+    assert shifted_row['verdict'] == ('shifted refused: Dice.tumor 70.00 vs '
+                                      'fp32 100.00 (-30.00, tolerance 0.50)')
     table = format_parity(results)
-    assert 'Dice.tumor' in table and 'NO: ' in table
+    assert 'Dice.tumor' in table and '  NO' in table
+    assert table.endswith(shifted_row['verdict'])
 
 
-def test_one_pixel_off_in_a_large_image_still_passes():
+def test_one_pixel_off_where_fp32_has_near_ties_passes():
     label = np.zeros((100, 100), np.int64)
     label[20:80, 20:80] = 1
+    margin = np.full(label.shape, 4.0)
+    margin[20:80, 20] = 0.05  # fp32 hesitates on the tumour's left edge
     nearly = label.copy()
     nearly[0, 0] = 1
     check = ParityCheck(
-        _logits_of(label),
+        _logits_of(label, margin=margin),
         dict(near=_logits_of(nearly)),
         num_classes=2,
         class_names=['background', 'tumor'])
     row = check.run([_sample(label)])['near']
     assert row['agreement'] == pytest.approx(0.9999)
-    assert row['ok'], row['failed']
+    assert row['near_ties'] == pytest.approx(60 / 10000)
+    assert row['agreement_floor'] == pytest.approx(1 - 60 / 10000)
+    assert row['ok'], row['verdict']
+    assert row['verdict'].startswith('near accepted: Dice.tumor 99.99 vs ')
+
+
+def _three_class_scene():
+    """Labels of three column bands; the top two rows (10 %) unlabelled."""
+    label = np.repeat(np.arange(20) // 7, 20).reshape(20, 20).T.copy()
+    pred = label.copy()
+    label[:2] = 255
+    return label, pred
+
+
+def _flip_rows(pred: np.ndarray, rows: slice) -> np.ndarray:
+    flipped = pred.copy()
+    flipped[rows] = (flipped[rows] + 1) % 3
+    return flipped
+
+
+@pytest.mark.parametrize(
+    'near_ties, flipped_rows, verdict',
+    [
+        # flips on unlabelled pixels move no score: agreement decides
+        (80, slice(0, 1), 'c accepted: mIoU 100.00 vs fp32 100.00 (+0.00, '
+         'tolerance 0.50); 95.000 % of pixels agree with fp32, floor 80.000 % '
+         '(fp32 near-ties, margin < 0.1 logit: 20.000 %)'),
+        (4, slice(0, 1), 'c refused: 95.000 % of pixels agree with fp32, '
+         'floor 99.000 % (fp32 near-ties, margin < 0.1 logit: 1.000 %)'),
+        # flips on labelled pixels: the metric refuses, whatever agreement
+        (400, slice(10, 11), 'c refused: mIoU 89.44 vs fp32 100.00 (-10.56, '
+         'tolerance 0.50)'),
+    ])
+def test_metric_first_then_agreement_over_fp32_near_ties(
+        near_ties, flipped_rows, verdict):
+    label, pred = _three_class_scene()
+    margin = np.full(label.size, 4.0)
+    margin[:near_ties] = 0.05  # the first pixels, row by row
+    check = ParityCheck(
+        _logits_of(pred, 3, margin.reshape(label.shape)),
+        dict(c=_logits_of(_flip_rows(pred, flipped_rows), 3)),
+        num_classes=3,
+        class_names=['a', 'b', 'c'])
+    row = check.run([_sample(label)])['c']
+    assert row['verdict'] == verdict
+    assert row['ok'] == (' accepted: ' in verdict)
 
 
 def test_no_image_is_an_error():

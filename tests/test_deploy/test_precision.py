@@ -15,7 +15,8 @@ CPU = 'Test CPU 9000'
 
 
 def _row(ms, ok=True):
-    return dict(ms_per_image=ms, ok=ok, failed=[] if ok else ['agreement'])
+    verdict = 'accepted' if ok else f'refused at {ms} ms'
+    return dict(ms_per_image=ms, ok=ok, verdict=verdict)
 
 
 @pytest.fixture
@@ -61,7 +62,28 @@ def test_auto_falls_back_to_fp32_when_nothing_passes(checkpoint):
         bf16=_row(20, ok=False),
         int8=_row(12, ok=False))
     precision, why = choose_precision(checkpoint, BF16_CPU, CPU)
-    assert precision == 'fp32' and 'no other precision passed' in why
+    assert precision == 'fp32'
+    assert why == ('no other precision passed the parity check; '
+                   'refused at 20 ms; refused at 12 ms')
+
+
+def test_auto_names_a_faster_precision_it_refused(checkpoint):
+    _record(
+        checkpoint,
+        BF16_CPU,
+        fp32=_row(40),
+        bf16=_row(20),
+        int8=_row(12, ok=False))
+    precision, why = choose_precision(checkpoint, BF16_CPU, CPU)
+    assert precision == 'bf16' and why.endswith('; refused at 12 ms')
+    # a record written before verdict lines: chosen all the same
+    _record(
+        checkpoint,
+        BF16_CPU,
+        fp32=dict(ms_per_image=40, ok=True, failed=[]),
+        int8=dict(ms_per_image=12, ok=False, failed=['argmax agreement']))
+    chosen = choose_precision(checkpoint, BF16_CPU, CPU)
+    assert chosen == ('fp32', 'no other precision passed the parity check')
 
 
 def test_auto_is_never_slower_than_fp32(checkpoint):
