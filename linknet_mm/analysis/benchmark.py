@@ -22,11 +22,15 @@ import torch
 import torch.nn as nn
 from mmengine.analysis import get_model_complexity_info
 from mmengine.config import Config
+from mmengine.device import get_device
 from mmengine.logging import MMLogger
 
 from ..apis import init_segmentor
 from ..deploy.bf16_segmentor import bf16_unavailable
 from ..deploy.logits_model import in_channels_of
+from ..engine import enable_amp
+from ..engine.runner.memory_format import model_memory_format
+from ..errors import ConfigError
 from ..synthetic import make_synthetic_data
 from ..utils.cpu import cpu_flags, cpu_model, read_cpuinfo, speed_flags
 from .benchmark_parity import (backend_parity, data_for_checks,
@@ -231,8 +235,8 @@ def _peak_memory(result: dict) -> Dict[str, float]:
         dict: ``peak_rss_mib`` and ``children_peak_rss_mib``.
     """
     phases = [row['peak_rss_mib'] for row in result['inference']] + [
-        part['peak_rss_mib'] for part in result.get('training', {}).values()
-        if isinstance(part, dict)
+        part['peak_rss_mib']
+        for part in result.get('training', {}).get('paths', {}).values()
     ]
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return dict(
@@ -241,19 +245,47 @@ def _peak_memory(result: dict) -> Dict[str, float]:
             resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
 
 
+def training_paths(cfg: Config) -> List[Tuple[str, Config]]:
+    """The ways the Runner can train the config here, named, fp32 first.
+
+    fp32 in PyTorch's default layout, fp32 channels-last, and what
+    ``tools/train.py --amp`` trains with (bf16 on a CPU with native
+    bfloat16, AMP on an accelerator), channels-last, when offered.
+
+    Args:
+        cfg (Config): The config (not changed).
+
+    Returns:
+        list[tuple[str, Config]]: Path name and its config.
+    """
+    paths = []
+    for name, layout, amp in (('fp32', 'contiguous_format', False),
+                              ('fp32 channels-last', 'channels_last', False),
+                              ('amp channels-last', 'channels_last', True)):
+        path_cfg = copy.deepcopy(cfg)
+        path_cfg.memory_format = layout
+        if amp:
+            try:
+                enable_amp(path_cfg)
+            except ConfigError:  # no native bf16: --amp is refused here
+                continue
+        paths.append((name, path_cfg))
+    return paths
+
+
 def training(cfg: Config,
              batch: int,
              iters: int,
              warmup: int,
              workers: Optional[int] = None,
              data_root: Optional[str] = None) -> dict:
-    """Training throughput through the Runner, on synthetic data if none
-    is given.
+    """Training throughput through the Runner, per path
+    (:func:`training_paths`), on synthetic data if none is given.
 
     Args:
         cfg (Config): The config.
         batch (int): Batch size.
-        iters (int): Timed iterations.
+        iters (int): Timed iterations per path.
         warmup (int): Untimed iterations first (at least 1 is run).
         workers (int, optional): DataLoader workers; the config's when
             None. Defaults to None.
@@ -261,17 +293,27 @@ def training(cfg: Config,
             temporary folder when None. Defaults to None.
 
     Returns:
-        dict: ``runner`` (see
-        :func:`~.training_speed.runner_throughput`) and ``size`` (the
-        training crop).
+        dict: ``paths`` (name -> :func:`~.training_speed.runner_throughput`
+        of that path, in the order run), ``config_path`` (the one the
+        config trains with: its ``memory_format`` on this machine, fp32)
+        and ``size`` (the training crop).
     """
+    paths = {}
     with tempfile.TemporaryDirectory() as work_dir:
         if data_root is None:
             data_root = osp.join(work_dir, 'data')
             make_synthetic_data(cfg, data_root, batch * IMAGES_PER_BATCH_IMAGE)
-        runner = runner_throughput(cfg, data_root, osp.join(work_dir, 'run'),
-                                   batch, iters, max(warmup, 1), workers)
-    return dict(runner=runner, size=list(crop_size_of(cfg, (256, 256))))
+        for name, path_cfg in training_paths(cfg):
+            paths[name] = runner_throughput(
+                path_cfg, data_root, osp.join(work_dir, name.replace(' ', '_')),
+                batch, iters, max(warmup, 1), workers)
+    layout = model_memory_format(
+        cfg.get('memory_format', 'auto'), get_device())
+    return dict(
+        paths=paths,
+        config_path='fp32 channels-last'
+        if layout is torch.channels_last else 'fp32',
+        size=list(crop_size_of(cfg, (256, 256))))
 
 
 def speedups(rows: List[dict]) -> Dict[str, Dict[str, float]]:

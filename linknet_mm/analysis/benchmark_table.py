@@ -130,7 +130,7 @@ def _parity_notes(result: dict) -> List[str]:
 
 
 def _training_lines(result: dict) -> List[str]:
-    """The training throughput line.
+    """One line per training path, and its speed-up over fp32.
 
     Args:
         result (dict): The benchmark results, with ``training``.
@@ -139,14 +139,22 @@ def _training_lines(result: dict) -> List[str]:
         list[str]: Lines of text.
     """
     training = result['training']
-    runner, size = training['runner'], training['size']
-    return [
+    paths, size = training['paths'], training['size']
+    fp32 = paths['fp32']['images_per_s']
+    lines = [
         '', f'training (mmengine Runner), batch {result["batch"]} at '
-        f'{size[0]}x{size[1]}:',
-        f'{"images/s":>10}{"iter ms":>10}{"peak MiB":>10}',
-        f'{runner["images_per_s"]:>10.2f}{runner["iter_ms"]:>10.0f}'
-        f'{runner["peak_rss_mib"]:>10.0f}',
-        f'data time {100 * runner["data_share"]:.1f}% of each iteration '
-        f'({runner["data_ms"]:.1f} ms median, '
-        f'{runner["num_workers"]} workers)'
+        f'{size[0]}x{size[1]}, on {result["machine"]["cpu"]}:',
+        f'{"path":<20}{"images/s":>10}{"x fp32":>8}{"iter ms":>10}'
+        f'{"data ms":>9}{"peak MiB":>10}'
     ]
+    for name, row in paths.items():
+        mark = '  <- the config (--amp: the last row)' \
+            if name == training['config_path'] else ''
+        lines.append(
+            f'{name:<20}{row["images_per_s"]:>10.2f}'
+            f'{row["images_per_s"] / fp32:>8.2f}{row["iter_ms"]:>10.0f}'
+            f'{row["data_ms"]:>9.1f}{row["peak_rss_mib"]:>10.0f}{mark}')
+    if 'amp channels-last' not in paths:
+        lines.append('amp not timed: --amp is refused on this machine')
+    lines.append(f'DataLoader workers: {row["num_workers"]}')
+    return lines

@@ -1,5 +1,6 @@
 """tools/analysis_tools/benchmark.py runs and reports every figure."""
 import json
+import re
 
 import pytest
 
@@ -48,11 +49,17 @@ def test_benchmark_writes_every_figure(tiny, tmp_path):
         assert result['speedup'][str(batch)][backend] == pytest.approx(
             row['images_per_s'] / rows[('eager', batch)]['images_per_s'])
     training = result['training']
-    assert training['runner']['images_per_s'] > 0
-    assert 0 <= training['runner']['data_share'] < 1
+    paths = ['fp32', 'fp32 channels-last'] + (['amp channels-last']
+                                             if native_bf16() else [])
+    assert list(training['paths']) == paths
+    for row in training['paths'].values():
+        assert row['images_per_s'] > 0 and 0 <= row['data_share'] < 1
+    assert training['config_path'] in paths
     assert training['size'] == [256, 256]  # the tiny config's crop
     assert 'bare' not in training  # tools/dev/runner_overhead.py
     assert set(result['other_cpu_cores']) == {'inference', 'training'}
     assert 'goals' not in result  # acceptance targets are not a user's
     assert result['machine']['cpu_flags'] is not None
     assert 'images/s' in proc.stdout and 'mmengine Runner' in proc.stdout
+    assert re.search(r'^fp32 channels-last +[0-9.]+ +[0-9.]+ ', proc.stdout,
+                     re.M)

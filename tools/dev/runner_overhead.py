@@ -9,10 +9,14 @@ the framework's overhead, data loading included: the acceptance check of
 the training loop, not a figure users need (``tools/analysis_tools/
 benchmark.py`` prints the Runner's throughput).
 
+The Runner trains as ``tools/train.py`` does (the config's
+``memory_format``, and bf16 with ``--amp``); the bare loop is always fp32
+in PyTorch's default NCHW layout, the reference of the training-speed goal.
+
 Example::
 
     python tools/dev/runner_overhead.py configs/linknet_cityscapes.py \\
-        --batch 8 --iters 20
+        --batch 8 --iters 20 --amp
 """
 import argparse
 import copy
@@ -30,6 +34,7 @@ from mmseg.structures import SegDataSample
 
 from linknet_mm.analysis.measuring import PeakRSS, call_times
 from linknet_mm.analysis.training_speed import crop_size_of, runner_throughput
+from linknet_mm.engine import enable_amp
 from linknet_mm.synthetic import make_synthetic_data
 from linknet_mm.utils import cpu_summary, load_tool_config
 
@@ -154,6 +159,8 @@ def parse_args() -> argparse.Namespace:
         '--workers', type=int, help='DataLoader workers of the Runner')
     parser.add_argument(
         '--data-root', help='training data (default: synthetic)')
+    parser.add_argument(
+        '--amp', action='store_true', help='the Runner trains as --amp does')
     args = parser.parse_args()
     if min(args.batch, args.iters) < 1 or args.warmup < 0:
         parser.error('--batch and --iters must be >= 1, --warmup >= 0')
@@ -165,6 +172,8 @@ def main() -> None:
     args = parse_args()
     with tempfile.TemporaryDirectory() as work_dir:
         cfg = load_tool_config(args.config, None, work_dir)
+        if args.amp:
+            enable_amp(cfg)
         init_default_scope(cfg.get('default_scope', 'mmseg'))
         data_root = args.data_root
         if data_root is None:
@@ -177,8 +186,8 @@ def main() -> None:
           f'{torch.get_num_threads()}')
     print(f'batch {args.batch} at {bare["size"][0]}x{bare["size"][1]}:')
     print(f'{"":<22}{"images/s":>10}{"iter ms":>10}{"peak MiB":>10}')
-    for name, row in (('bare PyTorch loop', bare), ('mmengine Runner',
-                                                    runner)):
+    for name, row in (('bare fp32 NCHW loop', bare), ('mmengine Runner',
+                                                      runner)):
         print(f'{name:<22}{row["images_per_s"]:>10.2f}'
               f'{row["iter_ms"]:>10.0f}{row["peak_rss_mib"]:>10.0f}')
     print(f'Runner / bare: {result["runner_vs_bare"]:.3f}; data time '
