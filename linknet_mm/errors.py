@@ -70,6 +70,32 @@ class PrecisionError(LinkNetError, ValueError):
     """A precision this CPU does not offer, or whose files are missing."""
 
 
+class WorkDirInUseError(ConfigError):
+    """A training run started in a work dir where another one trains.
+
+    The message names the work dir, the other process and its lock file.
+    """
+
+
+class DiskFullError(LinkNetError, OSError):
+    """A checkpoint that did not fit on its disk.
+
+    The message names the work dir, the space the checkpoint needed, the
+    last checkpoint saved whole and the command that resumes from it.
+    """
+
+
+class TrainingInterrupted(KeyboardInterrupt):
+    """A training run stopped by Ctrl-C (SIGINT).
+
+    The message says after which iteration it stopped, which checkpoint is
+    the last good one and the command that resumes from it. It derives
+    from :class:`KeyboardInterrupt` alone, not :class:`LinkNetError`, so
+    that an ``except Exception`` does not catch a Ctrl-C; the tools print
+    it in one line and exit with 130, the shell's code for SIGINT.
+    """
+
+
 def shorten(items: Sequence[str], limit: int = MAX_LISTED) -> str:
     """The first ``limit`` items, and how many more there are.
 

@@ -5,7 +5,11 @@ checked (see :func:`linknet_mm.utils.load_tool_config`; ``data_root=...``
 moves every dataloader), a missing dataset or config is reported without a
 traceback, ``runner_type`` from the config is honoured, and ``--amp``
 also trains on a CPU with native bfloat16 (see
-:func:`linknet_mm.engine.enable_amp`).
+:func:`linknet_mm.engine.enable_amp`). The work dir's lock is taken before
+the runner is built, so a run refused because another one trains there
+writes nothing (see :func:`linknet_mm.engine.runner.work_dir_lock.
+training_lock`); a full disk and Ctrl-C end in one line saying how to
+resume, Ctrl-C with exit code 130.
 """
 import argparse
 import os
@@ -15,7 +19,8 @@ from mmengine.config import DictAction
 from mmengine.runner import Runner
 
 from linknet_mm.engine import enable_amp
-from linknet_mm.errors import LinkNetError, error_line
+from linknet_mm.engine.runner.work_dir_lock import training_lock
+from linknet_mm.errors import LinkNetError, TrainingInterrupted, error_line
 from linknet_mm.utils import load_tool_config, quiet_known_warnings
 from mmseg.registry import RUNNERS
 
@@ -59,15 +64,25 @@ def main() -> None:
     if args.amp:
         enable_amp(cfg)
     cfg.resume = args.resume
-    if 'runner_type' in cfg:
-        runner = RUNNERS.build(cfg)
-    else:
-        runner = Runner.from_cfg(cfg)
-    runner.train()
+    with training_lock(cfg.work_dir, args.launcher):
+        if 'runner_type' in cfg:
+            runner = RUNNERS.build(cfg)
+        else:
+            runner = Runner.from_cfg(cfg)
+        runner.train()
 
+
+#: Exit code of a run stopped by Ctrl-C: 128 + SIGINT, as a shell reports.
+INTERRUPTED = 130
 
 if __name__ == '__main__':
     try:
         main()
     except LinkNetError as error:
         sys.exit(f'error: {error_line(error)}')
+    except TrainingInterrupted as interrupt:
+        print(interrupt, file=sys.stderr)
+        sys.exit(INTERRUPTED)
+    except KeyboardInterrupt:
+        print('stopped by Ctrl-C before training started', file=sys.stderr)
+        sys.exit(INTERRUPTED)

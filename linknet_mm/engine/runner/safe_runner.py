@@ -1,9 +1,12 @@
 """SafeRunner: distributed on CPU, checked checkpoint loads, atomic saves,
 one run per work dir."""
 import copy
+import errno
 import glob
+import logging
 import os
 import os.path as osp
+import shutil
 from typing import Dict, Optional, Union
 
 import torch
@@ -13,15 +16,20 @@ from mmengine.dist import is_distributed, master_only
 from mmengine.logging import print_log
 from mmengine.model import BaseTTAModel, is_model_wrapper
 from mmengine.registry import MODEL_WRAPPERS
-from mmengine.runner import Runner
+from mmengine.runner import BaseLoop, Runner
 from mmseg.registry import RUNNERS
 from torch.utils.data import DataLoader
 
-from ...errors import MAX_LISTED, CheckpointMismatchError
+from ...errors import (MAX_LISTED, CheckpointMismatchError, DiskFullError,
+                       TrainingInterrupted)
 from ..checkpoint import checkpoint_mismatches, read_checkpoint, state_dict_of
 from .cpu_dist import init_cpu_dist
+from .faults import resume_hint, size_text, tensor_bytes
 from .memory_format import model_memory_format
-from .work_dir_lock import work_dir_lock
+from .work_dir_lock import lock_holder, work_dir_lock
+
+#: ``errno`` of a write that found its disk (or quota) full.
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 
 
 @RUNNERS.register_module()
@@ -45,10 +53,22 @@ class SafeRunner(Runner):
     - Checkpoints are written under a temporary name and renamed, so a run
       killed while saving never leaves a truncated checkpoint that
       ``--resume`` would pick up; such ``*.pth.part`` leftovers are removed
-      when the next run starts in the work dir.
+      when the next run starts in the work dir. A save that fails (a full
+      disk, Ctrl-C) removes its partial file at once; a full disk is a
+      :class:`~linknet_mm.errors.DiskFullError` naming the work dir, the
+      space needed and the command that resumes.
+    - Ctrl-C while training raises
+      :class:`~linknet_mm.errors.TrainingInterrupted`: after which
+      iteration it stopped, the last good checkpoint, the command that
+      resumes.
     - One training run per work dir: a second run started in it while the
       first trains stops at once, naming the other process
       (:func:`~linknet_mm.engine.runner.work_dir_lock.work_dir_lock`).
+      ``tools/train.py`` takes the lock before the runner is built, so a
+      refused run writes nothing there; a runner built while another run
+      trains in its work dir (``tools/test.py`` beside training, or
+      mmseg's stock ``tools/train.py`` before its refusal) does not dump
+      its config over the running one's.
     - Before the first training iteration, the first validation sample is
       loaded, so a validation set that cannot be read (swapped halves,
       unreadable files, masks of another encoding) stops the run before
@@ -73,16 +93,47 @@ class SafeRunner(Runner):
 
         Returns:
             nn.Module: The trained model.
+
+        Raises:
+            TrainingInterrupted: On Ctrl-C, saying how to resume.
         """
-        if self.rank != 0:
-            return super().train()
-        with work_dir_lock(self.work_dir):
-            for stale in glob.glob(osp.join(self.work_dir, '*.part')):
-                print_log(
-                    f'removing {stale}, left by a run killed while '
-                    'saving', 'current')
-                os.remove(stale)
-            return super().train()
+        try:
+            if self.rank != 0:
+                return super().train()
+            with work_dir_lock(self.work_dir):
+                for stale in glob.glob(osp.join(self.work_dir, '*.part')):
+                    print_log(
+                        f'removing {stale}, left by a run killed while '
+                        'saving', 'current')
+                    os.remove(stale)
+                return super().train()
+        except KeyboardInterrupt as interrupt:
+            if isinstance(interrupt, TrainingInterrupted):
+                raise
+            raise TrainingInterrupted(
+                f'training stopped by Ctrl-C {self._progress()}; '
+                f'{resume_hint(self.work_dir)}') from interrupt
+
+    def _progress(self) -> str:
+        """How far training got: 'after iteration 4 of 12'."""
+        if not isinstance(self._train_loop, BaseLoop):
+            return 'before the first iteration'
+        return f'after iteration {self.iter} of {self.max_iters}'
+
+    @master_only
+    def dump_config(self) -> None:
+        """Dump the config to the work dir, unless another run trains there.
+
+        That run's config describes the checkpoints it writes; this
+        runner's is kept in its own ``<timestamp>/vis_data/config.py``.
+        """
+        who = lock_holder(self.work_dir)
+        if who is None:
+            return super().dump_config()
+        print_log(
+            f'not writing the config into {self.work_dir}: a training run '
+            f'({who}) uses that work dir, and its config there describes '
+            'its checkpoints', 'current', logging.WARNING)
 
     def build_val_loop(self, loop: Union[Dict, object]) -> object:
         """Build the validation loop and load its first sample.
@@ -226,12 +277,38 @@ class SafeRunner(Runner):
             filename (str): Its file name.
             *args: For :meth:`mmengine.runner.Runner.save_checkpoint`.
             **kwargs: For :meth:`mmengine.runner.Runner.save_checkpoint`.
+
+        Raises:
+            DiskFullError: If the disk is full; the partial file is
+                removed and ``last_checkpoint`` still names the last
+                checkpoint saved whole.
         """
         if not osp.isdir(out_dir):  # a remote backend: no rename there
             return super().save_checkpoint(out_dir, filename, *args, **kwargs)
-        partial = f'{filename}.part'
-        super().save_checkpoint(out_dir, partial, *args, **kwargs)
-        os.replace(osp.join(out_dir, partial), osp.join(out_dir, filename))
+        partial = osp.join(out_dir, f'{filename}.part')
+        try:
+            super().save_checkpoint(out_dir, osp.basename(partial), *args,
+                                    **kwargs)
+            os.replace(partial, osp.join(out_dir, filename))
+        except BaseException as error:  # re-raised: never swallowed
+            if osp.exists(partial):
+                os.remove(partial)
+            if isinstance(error, OSError) and error.errno in DISK_FULL:
+                raise self._disk_full(out_dir, filename) from error
+            raise
+
+    def _disk_full(self, out_dir: str, filename: str) -> DiskFullError:
+        """The error of a checkpoint that did not fit on its disk."""
+        model = self.model.module if is_model_wrapper(
+            self.model) else self.model
+        needed = tensor_bytes(model.state_dict()) + tensor_bytes(
+            self.optim_wrapper.state_dict())
+        free = shutil.disk_usage(out_dir).free
+        return DiskFullError(
+            f'no space left on the disk of work dir {self.work_dir}: '
+            f'checkpoint {filename} needs about {size_text(needed)}, '
+            f'{size_text(free)} free (its partial file is removed); '
+            f'{resume_hint(self.work_dir, then="free space, then ")}')
 
 
 # the name configs written before the rename use
