@@ -15,7 +15,7 @@ from conftest import CONFIGS, real_data
 import linknet_mm  # noqa: F401
 from linknet_mm.datasets import BrainTumorDataset
 from linknet_mm.datasets.brain_tumor import split_names
-from linknet_mm.errors import ImageReadError
+from linknet_mm.errors import ImageReadError, InputError
 from linknet_mm.synthetic import make_brain_tumor
 
 BASE_CFG = str(CONFIGS / '_base_' / 'datasets' / 'brain_tumor.py')
@@ -64,7 +64,8 @@ def real_root():
 
 @pytest.fixture(scope='module')
 def full_size_root(tmp_path_factory):
-    """3064 empty pairs: listing and splitting never open the files."""
+    """3064 empty pairs: listing and splitting (without the check of the
+    files) never open them."""
     root = tmp_path_factory.mktemp('brain_tumor_3064')
     for sub in ('images', 'masks'):
         (root / sub).mkdir()
@@ -124,7 +125,8 @@ def test_real_default_split(real_root):
 
 def test_split_sizes_full_set(full_size_root):
     parts = {
-        split: _names(_build(data_root=full_size_root, split=split))
+        split: _names(_build(
+            data_root=full_size_root, split=split, check_files=False))
         for split in ('train', 'val', 'test')
     }
     sizes = {split: len(names) for split, names in parts.items()}
@@ -142,9 +144,11 @@ def test_split_custom_ratios_and_seed(full_size_root):
             data_root=full_size_root,
             split='val',
             split_ratios=(0.7, 0.15, 0.15),
-            split_seed=3))
+            split_seed=3,
+            check_files=False))
     assert len(val) == 459  # floor(3064 * 0.15)
-    default_val = _names(_build(data_root=full_size_root, split='val'))
+    default_val = _names(
+        _build(data_root=full_size_root, split='val', check_files=False))
     assert set(val) != set(default_val)
 
 
@@ -254,22 +258,112 @@ def test_unpaired_files(tmp_path):
     for i in range(3, 15):
         (tmp_path / 'images' / f'{i}.png').touch()
     (tmp_path / 'masks' / 'extra.png').touch()
-    with pytest.raises(ValueError) as err:
+    for check_files in (True, False):  # names alone: always checked
+        with pytest.raises(InputError) as err:
+            BrainTumorDataset(data_root=str(tmp_path),
+                              check_files=check_files)
+        message = str(err.value)
+        assert message.startswith('Brain-tumour: 13 problems in ')
+        assert f"['{tmp_path / 'images' / '10.png'} has no mask 10.png'" \
+            in message
+        assert 'and 3 more' in message
+        assert '\n' not in message
+
+
+def test_unpaired_mask_is_named(tmp_path):
+    _write_pairs(tmp_path, ['1', '2'])
+    (tmp_path / 'masks' / 'extra.png').touch()
+    with pytest.raises(InputError,
+                       match=re.escape(f"['{tmp_path / 'masks' / 'extra.png'}"
+                                       " has no image extra.png']")):
         BrainTumorDataset(data_root=str(tmp_path))
+
+
+def _broken_set(root):
+    """Pairs 1-8 with five kinds of broken mask; 1, 7 and 8 are fine."""
+    _write_pairs(root, [str(i) for i in range(1, 9)], size=(16, 16))
+    masks = root / 'masks'
+    (masks / '2.png').unlink()  # missing
+    (masks / '3.png').rename(masks / '3_mask.png')  # misnamed
+    cv2.imwrite(str(masks / '4.png'), np.zeros((8, 12), np.uint8))  # size
+    content = (masks / '5.png').read_bytes()
+    (masks / '5.png').write_bytes(content[:len(content) // 2])  # truncated
+    (masks / '6.png').write_bytes(b'')  # empty
+    return root
+
+
+def test_split_scan_lists_every_problem_in_one_error(tmp_path):
+    root = _broken_set(tmp_path)
+    with pytest.raises(InputError) as err:
+        _build(data_root=str(root), split_ratios=(1, 0, 0))
     message = str(err.value)
-    assert 'without a mask' in message
-    assert "12 files: ['10.png', '11.png'" in message
-    assert 'and 2 more' in message
-    assert "without an image in" in message
-    assert "1 file: ['extra.png']" in message
+    assert '\n' not in message
+    assert message.startswith(
+        f'Brain-tumour: 6 problems in {root / "images"} and '
+        f"{root / 'masks'}, listing split 'train': ")
+    masks = root / 'masks'
+    for problem in [
+            f'{root / "images" / "2.png"} has no mask 2.png',
+            f'{root / "images" / "3.png"} has no mask 3.png',
+            f'{masks / "3_mask.png"} has no image 3_mask.png',
+            f'{masks / "4.png"} is 12x8 (WxH), its image 16x16',
+            f'{masks / "5.png"} is truncated or corrupt',
+            f'{masks / "6.png"} is empty',
+    ]:
+        assert problem in message, problem
+    assert 'check_files=False' in message
+
+
+def test_split_scan_reads_every_pair(tmp_path):
+    # the split depends on every name: a broken pair of another split is
+    # named too, in the same error
+    root = _write_pairs(tmp_path, [str(i) for i in range(1, 11)])
+    val = _names(_build(data_root=str(root), split='val'))
+    (root / 'masks' / f'{val[0]}.png').write_bytes(b'')
+    with pytest.raises(InputError,
+                       match=r"1 problem in .*, listing split 'test': .*"
+                       f'{val[0]}.png is empty'):
+        _build(data_root=str(root), split='test')
+    # a split file's pairs alone
+    (root / 'mine.txt').write_text(
+        '\n'.join(name for name in map(str, range(1, 11))
+                  if name != val[0]))
+    assert len(_build(data_root=str(root), split_file='mine.txt')) == 9
+
+
+def test_split_scan_of_images(tmp_path):
+    root = _write_pairs(tmp_path, ['1', '2', '3'])
+    (root / 'images' / '1.png').write_bytes(b'not a png')
+    slice_12_bit = np.linspace(0, 4095, 64, dtype=np.uint16).reshape(8, 8)
+    cv2.imwrite(str(root / 'images' / '2.png'), slice_12_bit)
+    with pytest.raises(InputError) as err:
+        _build(data_root=str(root), split_ratios=(1, 0, 0))
+    message = str(err.value)
+    assert message.startswith('Brain-tumour: 2 problems')
+    assert f'{root / "images" / "1.png"} is not an image' in message
+    assert f'{root / "images" / "2.png"} is a 16-bit PNG' in message
+
+
+def test_check_files_false_leaves_the_files_to_the_run(tmp_path):
+    root = _write_pairs(tmp_path, ['1'])
+    (root / 'masks' / '1.png').write_bytes(b'')
+    dataset = _build(
+        data_root=str(root),
+        split_ratios=(1, 0, 0),
+        check_files=False,
+        pipeline=_pipelines()[1])
+    with pytest.raises(ImageReadError, match='1.png is empty'):
+        dataset[0]
 
 
 @pytest.mark.parametrize('pipeline_index', [0, 1])
 def test_mask_size_differs(tmp_path, pipeline_index):
+    # found when read, without the check of the split
     _write_pairs(tmp_path, ['1'], size=(16, 16), mask_size=(8, 8))
     dataset = _build(
         data_root=str(tmp_path),
         split_ratios=(1, 0, 0),
+        check_files=False,
         pipeline=_pipelines()[pipeline_index])
     mask = str(tmp_path / 'masks' / '1.png')
     with pytest.raises(ValueError, match=f'Mask {re.escape(mask)} is 8x8'):
@@ -292,6 +386,7 @@ def test_undecodable_png(tmp_path, folder, broken):
     dataset = _build(
         data_root=str(tmp_path),
         split_ratios=(1, 0, 0),
+        check_files=False,  # found when read
         pipeline=_pipelines()[1])
     with pytest.raises(ImageReadError,
                        match=f'{re.escape(str(path))} is .*re-download'):
@@ -357,6 +452,7 @@ def test_16_bit_mri_slice_is_refused_not_darkened(tmp_path):
     dataset = _build(
         data_root=str(root),
         split_ratios=(1, 0, 0),
+        check_files=False,  # found when read
         pipeline=_pipelines()[1],
         test_mode=True)
     index = _names(dataset).index('2')
@@ -380,3 +476,85 @@ def test_two_classes_of_metainfo_rename_a_binary_set(tmp_path):
     assert dataset.metainfo['palette'][1] == [0, 255, 0]
     gt = dataset[0]['data_samples'].gt_sem_seg.data
     assert int(gt.sum()) == 4  # the 2x2 object is class 1, as on disk
+
+
+def _write_16_bit_masks(root, values):
+    """Replace each mask of ``root`` by a 16-bit PNG of ``values``."""
+    for mask_file in (root / 'masks').glob('*.png'):
+        mask = cv2.imread(str(mask_file), cv2.IMREAD_UNCHANGED)
+        mask16 = np.zeros(mask.shape, np.uint16)
+        for i, value in enumerate(values[1:]):
+            mask16[2 + i:4, 2:4] = value  # 2x2 object, later rows override
+        mask16[mask == 0] = values[0]
+        assert cv2.imwrite(str(mask_file), mask16)
+
+
+@pytest.mark.parametrize('value', [256, 65535])
+@pytest.mark.parametrize('pipeline_index', [0, 1])
+def test_16_bit_masks_are_read_zero_vs_non_zero(tmp_path, value,
+                                                pipeline_index):
+    root = _write_pairs(tmp_path, ['1', '2', '3'], size=(16, 16))
+    _write_16_bit_masks(root, [0, value])
+    dataset = _build(
+        data_root=str(root),
+        split_ratios=(1, 0, 0),
+        pipeline=_pipelines()[pipeline_index])
+    gt = dataset[0]['data_samples'].gt_sem_seg.data
+    # the 2x2 tumour (resized with the slice in training), not all
+    # background
+    assert set(gt.unique().tolist()) == {0, 1}
+    if pipeline_index == 1:
+        assert int(gt.sum()) == 4
+
+
+def test_16_bit_mask_that_is_not_binary_is_refused(tmp_path):
+    root = _write_pairs(tmp_path, ['1'])
+    _write_16_bit_masks(root, [0, 256, 512])
+    dataset = _build(
+        data_root=str(root), split_ratios=(1, 0, 0), pipeline=_pipelines()[1])
+    with pytest.raises(InputError) as err:
+        dataset[0]
+    message = str(err.value)
+    assert str(root / 'masks' / '1.png') in message
+    assert 'holds values 0, 256, 512' in message and '\n' not in message
+
+
+def test_16_bit_masks_with_mmseg_loader_are_refused(tmp_path):
+    # mmseg's LoadAnnotations casts to uint8: 256 would become 0
+    root = _write_pairs(tmp_path, ['1', '2'])
+    _write_16_bit_masks(root, [0, 256])
+    with pytest.raises(InputError) as err:
+        _build(
+            data_root=str(root),
+            split_ratios=(1, 0, 0),
+            pipeline=[dict(type='LoadAnnotations'),
+                      dict(type='BinarizeMask')])
+    message = str(err.value)
+    assert message.startswith('Brain-tumour: 2 problems')
+    assert (f'{root / "masks" / "1.png"} is a 16-bit PNG, which '
+            'LoadAnnotations casts to 8 bits') in message
+    assert 'LoadUnchangedAnnotations' in message
+    # 8-bit masks are fine with it
+    _write_pairs(root, ['1', '2'])
+    _build(
+        data_root=str(root),
+        split_ratios=(1, 0, 0),
+        pipeline=[dict(type='LoadAnnotations')])
+
+
+def test_16_bit_masks_in_test_time_augmentation(tmp_path):
+    root = _write_pairs(tmp_path, ['1'], size=(16, 16))
+    _write_16_bit_masks(root, [0, 256])
+    cfg = Config.fromfile(BASE_CFG)
+    dataset = _build(
+        data_root=str(root), split_ratios=(1, 0, 0),
+        pipeline=cfg.tta_pipeline)
+    out = dataset[0]
+    for sample in out['data_samples']:
+        assert int(sample.gt_sem_seg.data.sum()) == 4
+    # mmseg's loader nested in TestTimeAug is found by the check
+    cfg.tta_pipeline[1].transforms[2] = [dict(type='LoadAnnotations')]
+    with pytest.raises(InputError, match='LoadAnnotations casts'):
+        _build(
+            data_root=str(root), split_ratios=(1, 0, 0),
+            pipeline=cfg.tta_pipeline)

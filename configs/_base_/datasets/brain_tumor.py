@@ -11,7 +11,9 @@ img_scale = (256, 256)
 crop_size = (256, 256)
 train_pipeline = [
     dict(type='LoadImageFromFile'),  # grey PNG -> 3 equal channels
-    dict(type='LoadAnnotations'),  # grey PNG -> (H, W) 0/255
+    # the mask in its own bit depth: mmseg's LoadAnnotations casts to uint8
+    # (a 16-bit 0/256 mask would become all background)
+    dict(type='LoadUnchangedAnnotations'),  # grey PNG -> (H, W) 0/255
     dict(type='CheckMaskSize'),
     dict(type='BinarizeMask', threshold=128),
     dict(
@@ -34,7 +36,7 @@ test_pipeline = [
     dict(type='Resize', scale=img_scale, keep_ratio=True),
     # Annotations load after Resize: metrics are computed at the mask's
     # original size.
-    dict(type='LoadAnnotations'),
+    dict(type='LoadUnchangedAnnotations'),
     dict(type='CheckMaskSize'),
     dict(type='BinarizeMask', threshold=128),
     dict(type='PackSegInputs')
@@ -54,7 +56,7 @@ tta_pipeline = [
                 dict(type='RandomFlip', prob=0., direction='horizontal'),
                 dict(type='RandomFlip', prob=1., direction='horizontal')
             ],
-            [dict(type='LoadAnnotations')],
+            [dict(type='LoadUnchangedAnnotations')],
             [dict(type='BinarizeMask', threshold=128)],
             [dict(type='PackSegInputs')],
         ])

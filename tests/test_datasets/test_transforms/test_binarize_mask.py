@@ -74,3 +74,38 @@ def test_binarize_mask_mixed_encodings_refused():
     message = str(error.value)
     assert 'masks/7.png' in message and 'values 0, 1, 255' in message
     assert '0/255 or as 0/1' in message
+
+
+@pytest.mark.parametrize('value', [256, 65535, 1000])
+def test_binarize_mask_16_bit_zero_vs_non_zero(value):
+    mask = np.zeros((4, 6), np.uint16)
+    mask[1:3, 1:4] = value
+    out = BinarizeMask()(dict(gt_seg_map=mask))['gt_seg_map']
+    assert out.dtype == np.uint8
+    np.testing.assert_array_equal(out, mask > 0)
+
+
+def test_binarize_mask_one_value_below_the_threshold_is_foreground():
+    mask = np.zeros((4, 6), np.uint8)
+    mask[1:3, 1:4] = 100  # 0 and one other value: binary at any depth
+    out = BinarizeMask()(dict(gt_seg_map=mask))['gt_seg_map']
+    np.testing.assert_array_equal(out, mask > 0)
+
+
+def test_binarize_mask_16_bit_not_binary_refused():
+    mask = np.zeros((6, 6), np.uint16)
+    mask[1:5, 1:5] = 256
+    mask[2:4, 2:4] = 40000
+    with pytest.raises(InputError) as error:
+        BinarizeMask()(dict(gt_seg_map=mask, seg_map_path='masks/7.png'))
+    message = str(error.value)
+    assert message.startswith('mask masks/7.png (uint16) holds values '
+                              '0, 256, 40000: expected a binary mask')
+    assert '\n' not in message
+
+
+def test_binarize_mask_all_background():
+    for dtype in (np.uint8, np.uint16):
+        out = BinarizeMask()(dict(gt_seg_map=np.zeros((3, 3), dtype)))
+        assert out['gt_seg_map'].dtype == np.uint8
+        assert not out['gt_seg_map'].any()
