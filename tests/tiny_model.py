@@ -108,3 +108,40 @@ def foreign_onnx(path: Path, in_channels: int, classes: int) -> Path:
     model.ir_version = 8
     onnx.save(model, str(path))
     return path
+
+
+def deeper_checkpoint(path: Path, config: Path = TINY_CONFIG) -> Path:
+    """Save random weights of ``config`` with a ResNet-34 encoder.
+
+    What a user passes who mixes up the R-18 and R-34 checkpoints: every
+    tensor of the config's ResNet-18 is there in its shape, and 80 more.
+
+    Args:
+        path (Path): File to write.
+        config (Path): Config of the model. Defaults to the tiny one.
+
+    Returns:
+        Path: ``path``.
+    """
+    model = init_segmentor(config, cfg_options={'model.backbone.depth': 34})
+    save_checkpoint({'state_dict': model.state_dict(), 'meta': {}}, str(path))
+    return path
+
+
+def check_one_line_error(proc, *parts: str) -> str:
+    """Assert a tool stopped with one ``error:`` line holding ``parts``.
+
+    Args:
+        proc (subprocess.CompletedProcess): The tool's run.
+        *parts (str): Texts the line must contain.
+
+    Returns:
+        str: The line.
+    """
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert 'Traceback' not in proc.stderr, proc.stderr[-2000:]
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith('error: '), last
+    for part in parts:
+        assert part in last, last
+    return last

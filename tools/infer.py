@@ -12,7 +12,11 @@ Writes, under ``--out-dir``:
   wall time, FPS and model milliseconds per frame.
 
 A folder is searched recursively and its layout kept; unreadable images
-are reported, skipped and counted. ``--backend onnxruntime --onnx FILE``
+are reported, skipped and counted. An input that cannot give one
+prediction (a lone unreadable or 16-bit image, a folder without a readable
+image, a video that does not open) stops before the model is built, with
+one line and exit status 1; so does a run where no image could be read.
+``--backend onnxruntime --onnx FILE``
 runs a file from ``tools/deployment/pytorch2onnx.py`` instead of the
 checkpoint (CHECKPOINT is then not read; pass ``-``). ``--precision``
 runs the checkpoint in bf16 or INT8 (``auto``: the fastest that passed
@@ -34,7 +38,7 @@ from mmengine.config import DictAction
 from mmengine.logging import print_log
 
 from linknet_mm.apis import LinkNetInferencer, ResultWriter, segment_path
-from linknet_mm.apis.result_writer import input_kind
+from linknet_mm.apis.result_writer import check_input
 from linknet_mm.deploy.precision import PRECISION_CHOICES
 from linknet_mm.errors import LinkNetError, error_line
 from linknet_mm.utils import load_tool_config, quiet_known_warnings
@@ -119,7 +123,7 @@ def main() -> None:
     args = parse_args()
     quiet_known_warnings()
     source = Path(args.input)
-    input_kind(source)
+    check_input(source)  # refused before the model is built
     # checked --cfg-options; the output folder is the work dir
     cfg = load_tool_config(
         args.config,

@@ -2,7 +2,10 @@
 
 Same arguments as mmseg 1.x. Differences as in ``tools/train.py``: checked
 ``--cfg-options``, missing dataset/config reported without a traceback,
-``runner_type`` honoured (so ``--launcher pytorch`` also runs on CPU).
+``runner_type`` honoured (so ``--launcher pytorch`` also runs on CPU), an
+``--out`` that is a file or not writable refused before the model runs, a
+checkpoint whose tensors do not fit the config (missing, unexpected, of
+another shape) refused in one line (``SafeRunner``).
 """
 import argparse
 import os
@@ -13,7 +16,8 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 from linknet_mm.errors import ConfigError, LinkNetError, error_line
-from linknet_mm.utils import load_tool_config, quiet_known_warnings
+from linknet_mm.utils import (check_work_dir, load_tool_config,
+                              quiet_known_warnings)
 from mmseg.registry import RUNNERS
 
 
@@ -82,6 +86,18 @@ def trigger_visualization_hook(cfg: Config,
     return cfg
 
 
+def check_out_dir(out: str) -> None:
+    """Refuse an ``--out`` that cannot hold predictions, before testing.
+
+    Args:
+        out (str): The ``--out`` folder; created if missing.
+    """
+    if osp.exists(out) and not osp.isdir(out):
+        raise ConfigError(f'--out {out} is a file; expected a folder for the '
+                          'predictions (it is created if missing)')
+    check_work_dir(out, '--out')
+
+
 def main() -> None:
     """Build the runner from the config and test the checkpoint."""
     args = parse_args()
@@ -98,6 +114,7 @@ def main() -> None:
         cfg.tta_model.module = cfg.model
         cfg.model = cfg.tta_model
     if args.out is not None:
+        check_out_dir(args.out)
         cfg.test_evaluator['output_dir'] = args.out
         cfg.test_evaluator['keep_results'] = True
         # tables beside the logs: --out holds only predictions, which

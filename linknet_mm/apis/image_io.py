@@ -1,6 +1,6 @@
 """Reading inference inputs: image files and arrays, folders of images."""
 from pathlib import Path
-from typing import List, Union
+from typing import List, Optional, Union
 
 import cv2
 import mmcv
@@ -42,6 +42,34 @@ def read_image(path: Union[str, Path], load_cfg: dict) -> np.ndarray:
         raise ImageReadError(f'cannot decode image {path}: not an image '
                              'format OpenCV reads, or a damaged file')
     return img
+
+
+def header_problem(path: Union[str, Path]) -> Optional[str]:
+    """Why an image file cannot give a prediction, from its header alone.
+
+    Reads the first bytes only: an empty file, a 16-bit PNG
+    (:func:`~linknet_mm.datasets.broken_files.check_8_bit`) or a format
+    OpenCV has no reader for (``cv2.haveImageReader``). A file whose header
+    passes may still fail to decode (:func:`read_image` says so).
+
+    Args:
+        path (str | Path): Image file.
+
+    Returns:
+        str | None: One line naming the file and the problem, or None.
+    """
+    with open(path, 'rb') as f:
+        head = f.read(32)
+    if not head:
+        return f'{path} is empty'
+    try:
+        check_8_bit(head, str(path))
+    except ImageReadError as error:
+        return str(error)
+    if not cv2.haveImageReader(str(path)):
+        return (f'{path} is not an image format OpenCV reads (it starts '
+                f'with {head[:8]!r})')
+    return None
 
 
 def as_image(image: ImageInput, load_cfg: dict) -> np.ndarray:

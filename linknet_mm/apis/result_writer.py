@@ -18,7 +18,7 @@ from mmengine.utils import ProgressBar
 
 from ..errors import ImageReadError, InputError, shorten
 from ..visualization.overlay import colorize, draw_fps, overlay
-from .image_io import IMAGE_SUFFIXES, list_images, read_image
+from .image_io import IMAGE_SUFFIXES, header_problem, list_images, read_image
 from .inference import label_map
 from .inferencer import LinkNetInferencer
 
@@ -117,10 +117,14 @@ def segment_files(inferencer: LinkNetInferencer, paths: Sequence[Path],
 
     Returns:
         list[Path]: The files that could not be read.
+
+    Raises:
+        InputError: Not one of the files could be read.
     """
     check_unique_names(paths, root)
     progress = ProgressBar(len(paths)) if len(paths) > 1 else None
     skipped: List[Path] = []
+    errors: List[str] = []
     start = time.perf_counter()
     for first in range(0, len(paths), batch_size):
         batch = []
@@ -131,6 +135,7 @@ def segment_files(inferencer: LinkNetInferencer, paths: Sequence[Path],
                 print_log(f'skipping {path}: {error}', 'current',
                           logging.WARNING)
                 skipped.append(path)
+                errors.append(str(error))
                 continue
             batch.append(dict(img=image, img_path=str(path)))
         samples = inferencer.predict(batch, batch_size) if batch else []
@@ -141,6 +146,9 @@ def segment_files(inferencer: LinkNetInferencer, paths: Sequence[Path],
             for _ in paths[first:first + batch_size]:
                 progress.update()
     done = len(paths) - len(skipped)
+    if not done:
+        raise InputError(f'none of the {len(paths)} image(s) could be read, '
+                         f'nothing was segmented: {shorten(errors)}')
     seconds = time.perf_counter() - start
     after_bar = '' if progress is None else '\n'
     print_log(
@@ -276,6 +284,48 @@ def input_kind(source: Path) -> str:
                      f'({", ".join(VIDEO_SUFFIXES)})')
 
 
+def check_input(source: Path) -> str:
+    """Refuse an input that cannot give one prediction, before any model.
+
+    A lone image must pass :func:`~.image_io.header_problem`; a folder
+    must hold at least one image that does (the others are skipped later,
+    with a warning); a video must open.
+
+    Args:
+        source (Path): Image file, folder or video file.
+
+    Returns:
+        str: Its kind (:func:`input_kind`).
+
+    Raises:
+        InputError: For a folder without an image whose header is
+            readable, or a video that does not open.
+        ImageReadError: For a lone image that is not readable.
+    """
+    kind = input_kind(source)
+    if kind == 'image':
+        problem = header_problem(source)
+        if problem:
+            raise ImageReadError(f'input {problem}')
+    elif kind == 'folder':
+        paths = list_images(source)
+        if not paths:
+            raise InputError(f'no images ({", ".join(IMAGE_SUFFIXES)}) '
+                             f'under {source}')
+        problems = [header_problem(path) for path in paths]
+        if all(problems):
+            raise InputError(f'none of the {len(paths)} image(s) under '
+                             f'{source} is readable: {shorten(problems)}')
+    else:
+        capture = cv2.VideoCapture(str(source))
+        opened = capture.isOpened()
+        capture.release()
+        if not opened:
+            raise InputError(f'cannot open video {source}: missing, '
+                             'damaged, or a codec OpenCV cannot decode')
+    return kind
+
+
 def segment_path(inferencer: LinkNetInferencer,
                  source: Path,
                  writer: ResultWriter,
@@ -292,15 +342,16 @@ def segment_path(inferencer: LinkNetInferencer,
 
     Returns:
         list[Path]: Image files that could not be read (none for a video).
+
+    Raises:
+        InputError: Nothing could be segmented (see :func:`check_input`,
+            which a tool calls before it builds the model).
     """
-    kind = input_kind(source)
+    kind = check_input(source)
     if kind == 'video':
         segment_video(inferencer, source, writer)
         return []
     if kind == 'image':
         return segment_files(inferencer, [source], source.parent, writer, 1)
-    paths = list_images(source)
-    if not paths:
-        raise InputError(f'no images ({", ".join(IMAGE_SUFFIXES)}) '
-                         f'under {source}')
-    return segment_files(inferencer, paths, source, writer, batch_size)
+    return segment_files(inferencer, list_images(source), source, writer,
+                         batch_size)

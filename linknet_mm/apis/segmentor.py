@@ -20,10 +20,13 @@ def init_segmentor(config: ConfigInput,
 
     Like :func:`mmseg.apis.init_model` (pretrained ``init_cfg`` off, eval
     mode, ``model.cfg`` set), but a checkpoint whose tensors do not fit the
-    config is an error (see
-    :func:`~linknet_mm.engine.checkpoint.load_segmentor_checkpoint`), and
-    ``model.dataset_meta`` (class names and palette) comes from the
-    checkpoint, else from the config's test dataset class.
+    config (missing, unexpected, of another shape) is a one-line error
+    naming both (see
+    :func:`~linknet_mm.engine.checkpoint.load_segmentor_checkpoint`);
+    ``partial_load=True`` in the config (or ``cfg_options``) loads the
+    tensors that fit instead, with a warning. ``model.dataset_meta`` (class
+    names and palette) comes from the checkpoint, else from the config's
+    test dataset class.
 
     Args:
         config (str | Path | Config): Config file or object; an object is
@@ -42,7 +45,8 @@ def init_segmentor(config: ConfigInput,
     model = init_model(cfg, None, device='cpu')
     model.dataset_meta = dataset_meta_of(cfg)
     if checkpoint is not None:
-        loaded = load_segmentor_checkpoint(model, checkpoint, name)
+        loaded = load_segmentor_checkpoint(
+            model, checkpoint, name, partial=cfg.get('partial_load', False))
         saved = (loaded.get('meta') or {}).get('dataset_meta') or {}
         model.dataset_meta.update(saved)
     return model.to(device)

@@ -81,13 +81,14 @@ def labelled_samples(cfg: Config,
         num (int, optional): Samples spread over the split; all when None.
             Defaults to None.
 
-    Yields:
-        dict: One sample as ``PackSegInputs`` gives it: ``inputs`` (C, H,
-        W) uint8 and ``data_samples`` with ``gt_sem_seg`` at the image's
-        original size.
+    Returns:
+        Iterator[dict]: One sample per image as ``PackSegInputs`` gives
+        it: ``inputs`` (C, H, W) uint8 and ``data_samples`` with
+        ``gt_sem_seg`` at the image's original size. The split is listed
+        when this is called, so an empty one is an error before any
+        sample is asked for.
     """
     dataset = dataset_at(cfg, data_root, split)
     if len(dataset) == 0:
         raise ConfigError(f'no {split} images found under {data_root!r}')
-    for index in spread_indices(len(dataset), num):
-        yield dataset[int(index)]
+    return (dataset[int(index)] for index in spread_indices(len(dataset), num))

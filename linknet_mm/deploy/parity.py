@@ -402,6 +402,10 @@ def check_parity(
         of skipped precisions, and the parity file written.
     """
     check = dict(check_dir=osp.abspath(check_dir))
+    # both splits are listed before any export: an empty one stops here
+    samples = labelled_samples(model.cfg, check_dir, 'test', check_num)
+    if calib_dir is not None and 'int8' in precisions:
+        labelled_samples(model.cfg, calib_dir, 'train', 1)
     candidates, skipped = {}, {}
     for precision in precisions:
         reason = unavailable(precision, flags)
@@ -419,15 +423,14 @@ def check_parity(
                                                    keep_float_ends, method,
                                                    fp32_onnx)
             check.update(made)
-    results, check['images'] = _compare(model, candidates, check_dir,
-                                        check_num)
+    results, check['images'] = _compare(model, candidates, samples)
     path = write_parity(checkpoint, results, check, cpu_key(flags))
     return results, skipped, path
 
 
-def _compare(model: nn.Module, candidates: Dict[str, LogitsFn], check_dir: str,
-             check_num: Optional[int]) -> Tuple[Dict[str, dict], int]:
-    """Run :class:`ParityCheck` of the candidates on a folder's test split.
+def _compare(model: nn.Module, candidates: Dict[str, LogitsFn],
+             samples: Iterable[dict]) -> Tuple[Dict[str, dict], int]:
+    """Run :class:`ParityCheck` of the candidates on labelled samples.
 
     Returns:
         tuple: The results and the number of images checked.
@@ -442,8 +445,7 @@ def _compare(model: nn.Module, candidates: Dict[str, LogitsFn], check_dir: str,
         align_corners=head.align_corners,
         threshold=getattr(head, 'threshold', None) or 0.3)
     with torch.no_grad():
-        results = parity.run(
-            labelled_samples(model.cfg, check_dir, 'test', check_num))
+        results = parity.run(samples)
     return results, parity.images
 
 

@@ -149,11 +149,13 @@ def calibration_batches(cfg: Config, calib_dir: str,
         calib_dir (str): Folder in the dataset's layout.
         num (int): Images spread over its training split.
 
-    Yields:
-        np.ndarray: (1, C, H, W) float32 pixels.
+    Returns:
+        Iterator[np.ndarray]: (1, C, H, W) float32 pixels per image; the
+        split is listed when this is called (an empty one is an error
+        then, before any export).
     """
-    for sample in labelled_samples(cfg, calib_dir, 'train', num):
-        yield sample['inputs'][None].float().numpy()
+    samples = labelled_samples(cfg, calib_dir, 'train', num)
+    return (sample['inputs'][None].float().numpy() for sample in samples)
 
 
 def make_int8(model: nn.Module,
@@ -185,12 +187,10 @@ def make_int8(model: nn.Module,
         dict: What :func:`quantize_int8` returns, with
         ``calib_dir``.
     """
+    batches = calibration_batches(model.cfg, calib_dir, calib_num)
     with tempfile.TemporaryDirectory() as tmp:
         fp32 = fp32_onnx or osp.join(tmp, 'fp32.onnx')
         if fp32_onnx is None:
             export_onnx(fused_copy(model), fp32)
-        info = quantize_int8(
-            fp32, out_file, calibration_batches(model.cfg, calib_dir,
-                                                calib_num), keep_float_ends,
-            method)
+        info = quantize_int8(fp32, out_file, batches, keep_float_ends, method)
     return dict(info, calib_dir=osp.abspath(calib_dir), method=method)

@@ -11,6 +11,8 @@ allowlisted object (and from there ``os.system``), so ``builtins.getattr``
 is bound to :func:`history_buffer_getattr`, which resolves only those
 methods. Nothing here loads with ``weights_only=False``.
 
+:func:`compare_state_dicts` is the one comparison of a checkpoint with a
+model (missing, unexpected, reshaped tensors, and what the keys imply);
 :func:`load_segmentor_checkpoint` loads a checkpoint into a segmentor and
 refuses one made for another model; :func:`publish_checkpoint` writes a
 checkpoint for release (training state dropped, named by its hash).
@@ -20,23 +22,28 @@ import os
 import os.path as osp
 import pickle
 import re
-from collections import OrderedDict
-from typing import Callable, Dict, List
+from collections import OrderedDict, defaultdict
+from typing import (Callable, Dict, Iterable, List, NamedTuple, Optional,
+                    Tuple)
 
 import numpy as np
 import torch
 import torch.nn as nn
 from mmengine.logging import HistoryBuffer, print_log
 from mmengine.runner import CheckpointLoader, load_state_dict
+from mmseg.models.backbones import ResNet
 from torch import Tensor
 
-from ..errors import MAX_LISTED, CheckpointMismatchError
+from ..errors import CheckpointMismatchError
 from ..utils.files import file_sha256
 
 #: Methods of ``HistoryBuffer`` that its pickled state refers to.
 HISTORY_BUFFER_METHODS = frozenset({'min', 'max', 'current', 'mean'})
 #: Training state a released model does not need.
 TRAINING_STATE = ('optimizer', 'param_schedulers', 'message_hub')
+#: A tensor of a ResNet block: stage, block, convolution.
+RESNET_BLOCK_KEY = re.compile(
+    r'^backbone\.layer([1-4])\.(\d+)\.conv([1-3])\.weight$')
 
 
 def history_buffer_getattr(obj: object, name: str) -> Callable:
@@ -167,9 +174,147 @@ def state_dict_of(checkpoint: dict) -> Dict[str, Tensor]:
                        for key, value in state_dict.items())
 
 
+class StateDictDiff(NamedTuple):
+    """How a checkpoint's tensors differ from a model's.
+
+    ``num_batches_tracked`` counters are left out: BatchNorm works without
+    them, and older checkpoints lack them.
+
+    Attributes:
+        missing (list[str]): Model tensors the checkpoint lacks.
+        unexpected (list[str]): Checkpoint tensors the model lacks (e.g.
+            the extra blocks of a deeper backbone, an auxiliary head).
+        shapes (list[str]): ``'KEY: checkpoint (..) vs model (..)'`` for
+            tensors of another shape (e.g. another ``num_classes``).
+        hint (str): What the keys imply, e.g. another ResNet depth; ''
+            when nothing is derived.
+    """
+    missing: List[str]
+    unexpected: List[str]
+    shapes: List[str]
+    hint: str
+
+    def __bool__(self) -> bool:
+        return bool(self.missing or self.unexpected or self.shapes)
+
+    def summary(self) -> str:
+        """The differences in one line: counts, hint, a few examples."""
+        kinds = dict(missing=self.missing, unexpected=self.unexpected)
+        kinds['of another shape'] = self.shapes
+        counts = [
+            f'{len(keys)} {kind}' for kind, keys in kinds.items() if keys
+        ]
+        total = len(self.missing) + len(self.unexpected) + len(self.shapes)
+        examples = [f'{key}: missing' for key in self.missing[:2]]
+        examples += [f'{key}: unexpected' for key in self.unexpected[:2]]
+        examples += self.shapes[:2]
+        hint = f'; {self.hint}' if self.hint else ''
+        return (f'{total} tensors differ ({", ".join(counts)}){hint}; e.g. '
+                f'{"; ".join(examples)}')
+
+
+def _resnet_blocks(keys: Iterable[str]) -> Optional[Tuple[str, tuple]]:
+    """Block type and blocks per stage of ``backbone.layer1-4``, if ResNet.
+
+    Args:
+        keys (Iterable[str]): State-dict keys.
+
+    Returns:
+        tuple | None: ``('BasicBlock' | 'Bottleneck', (n1, n2, n3, n4))``,
+        or None when the keys are not those of a ResNet (or ResNetV1c).
+    """
+    blocks = defaultdict(set)
+    bottleneck = False
+    for key in keys:
+        found = RESNET_BLOCK_KEY.match(key)
+        if found:
+            blocks[int(found.group(1))].add(int(found.group(2)))
+            bottleneck |= found.group(3) == '3'
+    if sorted(blocks) != [1, 2, 3, 4]:
+        return None
+    return ('Bottleneck' if bottleneck else 'BasicBlock',
+            tuple(max(blocks[stage]) + 1 for stage in (1, 2, 3, 4)))
+
+
+def _resnet_name(keys: Iterable[str]) -> Optional[str]:
+    """``'ResNet-34'`` for the keys of mmseg's ResNet-34, and so on.
+
+    Args:
+        keys (Iterable[str]): State-dict keys.
+
+    Returns:
+        str | None: The ResNet the keys imply (its depth from mmseg's
+        ``ResNet.arch_settings``), ``'a ResNet with BasicBlocks (..)'``
+        for other block counts, None when they are no ResNet's.
+    """
+    blocks = _resnet_blocks(keys)
+    if blocks is None:
+        return None
+    for depth, (block, counts) in ResNet.arch_settings.items():
+        if (block.__name__, tuple(counts)) == blocks:
+            return f'ResNet-{depth}'
+    return f'a ResNet with {blocks[0]}s {blocks[1]}'
+
+
+def _hint(expected: Dict[str, Tensor], got: Dict[str, Tensor],
+          missing: List[str], unexpected: List[str]) -> str:
+    """What the differing keys imply, when that is cheap to tell."""
+    prefixed = {f'backbone.{key}' for key in got}
+    if got and not set(expected) & set(got) and prefixed <= set(expected):
+        return ("its keys lack the 'backbone.' prefix: a bare backbone "
+                '(weights for model.backbone.init_cfg), not a whole '
+                'segmentor')
+    theirs, ours = _resnet_name(got), _resnet_name(expected)
+    layer_keys = [
+        k for k in unexpected + missing if k.startswith('backbone.layer')
+    ]
+    if not layer_keys or theirs is None or theirs == ours:
+        return ''
+    block = '.'.join(layer_keys[0].split('.')[:3])
+    setting = 'model.backbone.depth' if ours else 'model.backbone'
+    return (f'keys such as {block} imply a {theirs} backbone, the config '
+            f'builds {ours or "another backbone"} ({setting})')
+
+
+def compare_state_dicts(expected: Dict[str, Tensor],
+                        got: Dict[str, Tensor]) -> StateDictDiff:
+    """Compare a checkpoint's tensors with a model's: the one comparison.
+
+    Used by every path that loads weights into a built model:
+    :func:`load_segmentor_checkpoint` (test, infer, export, quantize) and
+    ``SafeRunner.load_checkpoint`` (``load_from``, ``tools/test.py``).
+
+    Args:
+        expected (dict[str, Tensor]): The model's state dict.
+        got (dict[str, Tensor]): The checkpoint's state dict.
+
+    Returns:
+        StateDictDiff: Missing, unexpected and reshaped tensors, and a
+        hint; false when the checkpoint fits.
+    """
+
+    def counted(key: str) -> bool:
+        return not key.endswith('num_batches_tracked')
+
+    missing = [k for k in expected if counted(k) and k not in got]
+    unexpected = [k for k in got if counted(k) and k not in expected]
+    shapes = [
+        f'{key}: checkpoint {tuple(got[key].shape)} vs model '
+        f'{tuple(tensor.shape)}' for key, tensor in expected.items()
+        if key in got and hasattr(got[key], 'shape')
+        and tuple(got[key].shape) != tuple(tensor.shape)
+    ]
+    return StateDictDiff(missing, unexpected, shapes,
+                         _hint(expected, got, missing, unexpected))
+
+
 def checkpoint_mismatches(expected: Dict[str, Tensor],
                           got: Dict[str, Tensor]) -> List[str]:
-    """List the model tensors a checkpoint lacks or has in another shape.
+    """The model tensors a checkpoint lacks or has in another shape.
+
+    :func:`compare_state_dicts` as lines, without the unexpected tensors
+    (callers that load a part of a checkpoint, e.g. ``StrictPretrained``
+    with a ``prefix``, judge those themselves).
 
     Args:
         expected (dict[str, Tensor]): The model's state dict.
@@ -178,31 +323,74 @@ def checkpoint_mismatches(expected: Dict[str, Tensor],
     Returns:
         list[str]: One line per problem; empty if the checkpoint fits.
     """
-    problems = []
-    for key, tensor in expected.items():
-        if key.endswith('num_batches_tracked'):
-            continue
-        if key not in got:
-            problems.append(f'{key}: missing from the checkpoint')
-        elif tuple(got[key].shape) != tuple(tensor.shape):
-            problems.append(f'{key}: checkpoint {tuple(got[key].shape)} vs '
-                            f'model {tuple(tensor.shape)}')
-    return problems
+    diff = compare_state_dicts(expected, got)
+    return [f'{key}: missing from the checkpoint'
+            for key in diff.missing] + diff.shapes
+
+
+def mismatch_error(filename: str, config_name: str,
+                   diff: StateDictDiff) -> CheckpointMismatchError:
+    """The one-line error of a checkpoint that does not fit a config.
+
+    Args:
+        filename (str): The checkpoint.
+        config_name (str): The config, as the user named it.
+        diff (StateDictDiff): What :func:`compare_state_dicts` found.
+
+    Returns:
+        CheckpointMismatchError: The error to raise.
+    """
+    return CheckpointMismatchError(
+        f'checkpoint {filename} does not fit the model of {config_name}: '
+        f'{diff.summary()}. Use the config it was trained with; to load '
+        'only the tensors that fit, on purpose, set partial_load=True '
+        '(--cfg-options partial_load=True)')
+
+
+def check_checkpoint_fits(
+        model: nn.Module,
+        filename: str,
+        config_name: str = 'the config',
+        state_dict: Optional[Dict[str, Tensor]] = None) -> Dict[str, Tensor]:
+    """Raise unless a checkpoint has exactly the model's tensors.
+
+    Args:
+        model (nn.Module): The built model (unwrapped).
+        filename (str): The checkpoint.
+        config_name (str): How to name the model's config. Defaults to
+            'the config'.
+        state_dict (dict, optional): The checkpoint's state dict, when
+            already read. Defaults to None (read here).
+
+    Returns:
+        dict[str, Tensor]: The checkpoint's state dict.
+
+    Raises:
+        CheckpointMismatchError: Tensors are missing, unexpected or of
+            another shape (see :func:`mismatch_error`).
+    """
+    if state_dict is None:
+        state_dict = state_dict_of(read_checkpoint(filename))
+    diff = compare_state_dicts(model.state_dict(), state_dict)
+    if diff:
+        raise mismatch_error(filename, config_name, diff)
+    return state_dict
 
 
 def load_segmentor_checkpoint(model: nn.Module,
                               filename: str,
-                              config_name: str = 'the config') -> dict:
+                              config_name: str = 'the config',
+                              partial: bool = False) -> dict:
     """Load ``filename`` into ``model``; raise if it was made for another.
 
-    :func:`mmengine.runner.load_checkpoint` only warns when tensor shapes
-    differ (e.g. a checkpoint trained with another ``num_classes``) and
-    leaves those layers randomly initialised. Here a tensor of another
-    shape, or a model tensor the checkpoint lacks, is an error that names
-    them; tensors only the checkpoint has (e.g. an auxiliary head) are
-    logged and ignored. A ``module.`` prefix (DDP) is stripped. Errors are
-    the :class:`~linknet_mm.errors.CheckpointMismatchError` that
-    ``SafeRunner`` raises for ``load_from``.
+    :func:`mmengine.runner.load_checkpoint` only warns when tensors are
+    missing, unexpected or of another shape (e.g. a ResNet-34 checkpoint
+    given to a ResNet-18 config) and goes on with a half-loaded model.
+    Here any difference is a one-line
+    :class:`~linknet_mm.errors.CheckpointMismatchError` naming the
+    checkpoint, the config and what differs (:func:`mismatch_error`), the
+    error ``SafeRunner`` raises for ``load_from``. A ``module.`` prefix
+    (DDP) is stripped.
 
     Args:
         model (nn.Module): Model to load into.
@@ -210,6 +398,8 @@ def load_segmentor_checkpoint(model: nn.Module,
             ``{'state_dict': ...}`` / state dict saved with ``torch.save``).
         config_name (str): How to name the model's config in errors.
             Defaults to 'the config'.
+        partial (bool): Load the tensors that fit and warn of the rest
+            (the config's ``partial_load=True``). Defaults to False.
 
     Returns:
         dict: The loaded checkpoint (its ``meta`` holds e.g.
@@ -219,26 +409,22 @@ def load_segmentor_checkpoint(model: nn.Module,
         raise FileNotFoundError(f'checkpoint {filename!r} not found')
     checkpoint = read_checkpoint(filename)
     state_dict = state_dict_of(checkpoint)
-    problems = checkpoint_mismatches(model.state_dict(), state_dict)
-    if problems:
-        raise CheckpointMismatchError(
-            f'checkpoint {filename!r} does not match the model of '
-            f'{config_name} ({len(problems)} tensors differ):\n  ' +
-            '\n  '.join(problems[:MAX_LISTED]) +
-            (f'\n  ... and {len(problems) - MAX_LISTED} more'
-             if len(problems) > MAX_LISTED else '') +
-            '\nUse the config the checkpoint was trained with, or set the '
-            'same num_classes / backbone depth / in_channels.')
-    extra = sorted(set(state_dict) - set(model.state_dict()))
-    if extra:
+    if not partial:
+        check_checkpoint_fits(model, filename, config_name, state_dict)
+        load_state_dict(model, state_dict, strict=True, logger='current')
+        return checkpoint
+    diff = compare_state_dicts(model.state_dict(), state_dict)
+    if diff:
         print_log(
-            f'checkpoint {filename!r}: ignoring {len(extra)} tensors the '
-            f'model of {config_name} does not have: {extra[:MAX_LISTED]}',
+            f'partial_load=True: checkpoint {filename} loaded in part '
+            f'into the model of {config_name}: {diff.summary()}',
             logger='current',
             level=logging.WARNING)
-        for key in extra:
-            del state_dict[key]
-    load_state_dict(model, state_dict, strict=True, logger='current')
+    fitting = model.state_dict()
+    fitting.update((key, value) for key, value in state_dict.items()
+                   if key in fitting
+                   and getattr(value, 'shape', None) == fitting[key].shape)
+    model.load_state_dict(fitting)
     return checkpoint
 
 

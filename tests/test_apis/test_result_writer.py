@@ -1,5 +1,6 @@
 """Writing masks, overlays and annotated videos from an inferencer."""
 import cv2
+import numpy as np
 import pytest
 
 from conftest import TINY
@@ -7,9 +8,10 @@ from inference_inputs import (check_clip_results, check_folder_results,
                               write_clip, write_photo_folder)
 from linknet_mm.apis import (LinkNetInferencer, ResultWriter, segment_path,
                              segment_video)
-from linknet_mm.apis.result_writer import check_unique_names, input_kind
+from linknet_mm.apis.result_writer import (check_input, check_unique_names,
+                                           input_kind)
 from linknet_mm.datasets import CityscapesPairsDataset
-from linknet_mm.errors import InputError
+from linknet_mm.errors import ImageReadError, InputError
 
 PALETTE = CityscapesPairsDataset.METAINFO['palette']
 
@@ -83,3 +85,42 @@ def test_input_kind(tmp_path):
 def test_opacity_out_of_range_is_refused(tmp_path):
     with pytest.raises(ValueError, match='opacity'):
         ResultWriter(tmp_path, PALETTE, False, 1.5)
+
+
+def _png_16_bit(path):
+    cv2.imwrite(str(path), np.full((16, 16), 4000, np.uint16))
+    return path
+
+
+def test_a_folder_of_unreadable_files_is_refused_before_a_model(tmp_path):
+    folder = tmp_path / 'photos'
+    folder.mkdir()
+    (folder / 'a.png').write_text('not an image')
+    (folder / 'b.jpg').write_bytes(b'')
+    _png_16_bit(folder / 'c.png')
+    with pytest.raises(InputError) as error:
+        check_input(folder)
+    message = str(error.value)
+    assert message.startswith(f'none of the 3 image(s) under {folder} is '
+                              'readable')
+    assert 'a.png is not an image format' in message
+    assert 'b.jpg is empty' in message and 'c.png is a 16-bit PNG' in message
+
+
+def test_a_lone_16_bit_png_is_refused(tmp_path):
+    image = _png_16_bit(tmp_path / 'slice.png')
+    with pytest.raises(ImageReadError, match=f'input {image} is a 16-bit'):
+        check_input(image)
+
+
+def test_nothing_segmented_is_an_error(inferencer, tmp_path):
+    folder = tmp_path / 'photos'
+    folder.mkdir()
+    good = np.zeros((8, 8, 3), np.uint8)
+    content = cv2.imencode('.png', good)[1].tobytes()
+    (folder / 'cut.png').write_bytes(content[:40])  # a header, no pixels
+    writer = ResultWriter(tmp_path / 'out', PALETTE, False, 0.5)
+    with pytest.raises(InputError,
+                       match='none of the 1 image.*nothing was segmented'):
+        segment_path(inferencer, folder, writer)
+    assert not (tmp_path / 'out').exists()

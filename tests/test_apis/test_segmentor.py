@@ -1,4 +1,5 @@
-"""init_segmentor: strict weights, class names from checkpoint or config;
+"""init_segmentor: strict weights (partial_load=True on request), class
+names from checkpoint or config;
 model_to_export: the export tools' model."""
 import pytest
 import torch
@@ -37,13 +38,13 @@ def test_checkpoint_missing_tensors_is_refused(tmp_path, model):
     }
     path = tmp_path / 'partial.pth'
     torch.save({'state_dict': state}, path)
-    with pytest.raises(CheckpointMismatchError, match='missing from'):
+    with pytest.raises(CheckpointMismatchError,
+                       match=r'differ \(\d+ missing\).*final_conv.*: missing'):
         init_segmentor(TINY, str(path))
 
 
-def test_checkpoint_extra_tensors_and_ddp_prefix_load(tmp_path, model):
+def test_checkpoint_ddp_prefix_and_class_names_load(tmp_path, model):
     state = {f'module.{k}': v for k, v in model.state_dict().items()}
-    state['module.auxiliary_head.conv.weight'] = torch.zeros(1)
     path = tmp_path / 'ddp.pth'
     torch.save(
         {
@@ -57,6 +58,32 @@ def test_checkpoint_extra_tensors_and_ddp_prefix_load(tmp_path, model):
     assert loaded.dataset_meta['classes'] == ('a', 'b', 'c')
     for key, value in model.state_dict().items():
         assert torch.equal(value, loaded.state_dict()[key]), key
+
+
+def test_checkpoint_extra_tensors_are_refused(tmp_path, model):
+    state = dict(model.state_dict())
+    state['auxiliary_head.conv.weight'] = torch.zeros(1)
+    path = tmp_path / 'aux.pth'
+    torch.save({'state_dict': state}, path)
+    with pytest.raises(CheckpointMismatchError,
+                       match=r'aux\.pth .*1 unexpected.*auxiliary_head'):
+        init_segmentor(TINY, str(path))
+
+
+def test_checkpoint_of_a_deeper_resnet_is_refused(tmp_path):
+    deeper = init_segmentor(TINY, cfg_options={'model.backbone.depth': 34})
+    path = tmp_path / 'r34.pth'
+    torch.save({'state_dict': deeper.state_dict()}, path)
+    with pytest.raises(CheckpointMismatchError) as error:
+        init_segmentor(TINY, str(path))
+    message = str(error.value)
+    assert str(path) in message and str(TINY) in message
+    assert 'imply a ResNet-34 backbone, the config builds ResNet-18' in \
+        message
+    loaded = init_segmentor(
+        TINY, str(path), cfg_options={'partial_load': True})
+    assert torch.equal(loaded.backbone.layer1[0].conv1.weight,
+                       deeper.backbone.layer1[0].conv1.weight)
 
 
 def test_model_to_export_loads_the_checkpoint(tiny_checkpoint, model,

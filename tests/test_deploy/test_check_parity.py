@@ -12,9 +12,9 @@ from conftest import TINY_BRAIN, load_config
 from linknet_mm.apis import LinkNetInferencer, init_segmentor, segment
 from linknet_mm.datasets.labelled_samples import labelled_samples
 from linknet_mm.deploy import (LogitsModel, check_parity, export_onnx,
-                               in_precision)
+                               in_precision, quantize)
 from linknet_mm.deploy.parity_record import precision_files
-from linknet_mm.errors import ConfigError
+from linknet_mm.errors import ConfigError, LinkNetError
 
 pytestmark = pytest.mark.slow
 
@@ -155,3 +155,23 @@ def test_low_precision_is_a_cpu_path(model_and_checkpoint):
     with pytest.raises(ConfigError, match="on device='cuda' use fp32"):
         LinkNetInferencer(
             model.cfg, checkpoint, device='cuda', precision='int8')
+
+
+@pytest.mark.parametrize('empty_split', ['calib', 'check'])
+def test_an_empty_split_stops_before_the_export(model_and_checkpoint,
+                                                brain_root, tmp_path,
+                                                monkeypatch, empty_split):
+    model, checkpoint, _ = model_and_checkpoint
+    empty = tmp_path / 'empty'
+    for sub in ('images', 'masks'):
+        (empty / sub).mkdir(parents=True)
+
+    def no_export(*args, **kwargs):
+        raise AssertionError('exported although a split is empty')
+
+    monkeypatch.setattr(quantize, 'export_onnx', no_export)
+    calib, check = (empty, brain_root) if empty_split == 'calib' else (
+        brain_root, empty)
+    with pytest.raises(LinkNetError, match=str(empty / 'images')):
+        check_parity(model, str(tmp_path / 'model.pth'), str(check),
+                     calib_dir=str(calib), precisions=['int8'])

@@ -3,8 +3,12 @@ import numpy as np
 import onnx
 import pytest
 
+from conftest import TINY_BRAIN, load_config
 from linknet_mm.apis import init_segmentor
 from linknet_mm.deploy import OnnxSegmentor, check_export, quantize_int8
+from linknet_mm.deploy import quantize
+from linknet_mm.deploy.quantize import make_int8
+from linknet_mm.errors import LinkNetError
 
 pytestmark = pytest.mark.slow
 
@@ -82,3 +86,20 @@ def test_unknown_calibration_method(tiny, tmp_path):
             str(tmp_path / 'x.onnx'),
             _calibration(1),
             method='median')
+
+
+def _no_export(*args, **kwargs):
+    raise AssertionError('exported although the calibration split is empty')
+
+
+def test_empty_calibration_split_stops_before_the_export(
+        tmp_path, monkeypatch):
+    empty = tmp_path / 'empty'
+    for sub in ('images', 'masks'):
+        (empty / sub).mkdir(parents=True)
+    model = init_segmentor(load_config(TINY_BRAIN))
+    monkeypatch.setattr(quantize, 'export_onnx', _no_export)
+    out = tmp_path / 'model.int8.onnx'
+    with pytest.raises(LinkNetError, match=str(empty / 'images')):
+        make_int8(model, str(out), str(empty))
+    assert not out.exists()

@@ -1,5 +1,6 @@
 """engine.checkpoint: mmengine checkpoints load with weights_only=True
-(code never runs); publishing drops the training state."""
+(code never runs); a checkpoint of another model is refused in one line;
+publishing drops the training state."""
 import hashlib
 import os
 import pickle
@@ -11,7 +12,9 @@ import torch
 from mmengine.logging import HistoryBuffer, MessageHub
 from mmengine.runner import load_checkpoint
 
-from linknet_mm.engine.checkpoint import (history_buffer_getattr,
+from linknet_mm.engine.checkpoint import (compare_state_dicts,
+                                          history_buffer_getattr,
+                                          load_segmentor_checkpoint,
                                           publish_checkpoint, read_checkpoint)
 from linknet_mm.errors import CheckpointMismatchError
 
@@ -133,3 +136,76 @@ def test_publish_drops_training_state_and_names_by_hash(tmp_path):
     assert set(published) == {'state_dict', 'meta'}
     assert torch.equal(published['state_dict']['w'], torch.ones(3))
     assert not list(tmp_path.glob('*.part'))
+
+
+def _resnet_segmentor(depth):
+    """A narrow LinkNet on mmseg's ResNet of ``depth`` (random weights)."""
+    from mmseg.registry import MODELS
+    return MODELS.build(
+        dict(
+            type='EncoderDecoder',
+            backbone=dict(
+                type='ResNet', depth=depth, stem_channels=8, base_channels=8),
+            decode_head=dict(
+                type='LinkNetHead',
+                in_channels=[8, 16, 32, 64],
+                in_index=(0, 1, 2, 3),
+                channels=8,
+                num_classes=3)))
+
+
+def test_compare_state_dicts_lists_missing_unexpected_and_shapes():
+    expected = dict(a=torch.zeros(2), b=torch.zeros(3), c=torch.zeros(1))
+    got = dict(a=torch.zeros(2), b=torch.zeros(4), d=torch.zeros(1))
+    diff = compare_state_dicts(expected, got)
+    assert diff.missing == ['c'] and diff.unexpected == ['d']
+    assert diff.shapes == ['b: checkpoint (4,) vs model (3,)']
+    assert diff.summary().startswith(
+        '3 tensors differ (1 missing, 1 unexpected, 1 of another shape)')
+    assert not compare_state_dicts(expected, dict(expected))
+
+
+def test_num_batches_tracked_is_not_a_difference():
+    expected = {'bn.weight': torch.ones(1), 'bn.num_batches_tracked': 0}
+    assert not compare_state_dicts(expected, {'bn.weight': torch.ones(1)})
+    assert not compare_state_dicts({'bn.weight': torch.ones(1)}, expected)
+
+
+@pytest.mark.parametrize('theirs,ours,field', [(34, 18, 'unexpected'),
+                                               (18, 34, 'missing')])
+def test_another_resnet_depth_is_named(theirs, ours, field):
+    diff = compare_state_dicts(_resnet_segmentor(ours).state_dict(),
+                               _resnet_segmentor(theirs).state_dict())
+    assert getattr(diff, field) and not diff.shapes
+    assert f'backbone.layer1.2 imply a ResNet-{theirs} backbone' in diff.hint
+    assert f'the config builds ResNet-{ours}' in diff.hint
+
+
+def test_a_bare_backbone_is_named():
+    model = _resnet_segmentor(18)
+    backbone = model.backbone.state_dict()
+    diff = compare_state_dicts(model.state_dict(), backbone)
+    assert "lack the 'backbone.' prefix" in diff.hint
+
+
+def test_load_refuses_unexpected_tensors_in_one_line(tmp_path):
+    path = tmp_path / 'r34.pth'
+    torch.save({'state_dict': _resnet_segmentor(34).state_dict()}, path)
+    model = _resnet_segmentor(18)
+    with pytest.raises(CheckpointMismatchError) as error:
+        load_segmentor_checkpoint(model, str(path), 'r18.py')
+    message = str(error.value)
+    assert '\n' not in message
+    assert message.startswith(f'checkpoint {path} does not fit the model '
+                              'of r18.py: 80 tensors differ (80 unexpected)')
+    assert 'ResNet-34' in message and 'partial_load=True' in message
+
+
+def test_partial_load_takes_what_fits_on_request(tmp_path):
+    source = _resnet_segmentor(34)
+    path = tmp_path / 'r34.pth'
+    torch.save({'state_dict': source.state_dict()}, path)
+    model = _resnet_segmentor(18)
+    load_segmentor_checkpoint(model, str(path), 'r18.py', partial=True)
+    assert torch.equal(model.backbone.layer1[1].conv1.weight,
+                       source.backbone.layer1[1].conv1.weight)

@@ -9,7 +9,7 @@ from conftest import TINY_BRAIN, load_config
 from linknet_mm.apis import init_segmentor
 from linknet_mm.deploy.parity_record import precision_files
 from linknet_mm.utils import cpu_model, native_bf16
-from tiny_model import run_tiny
+from tiny_model import check_one_line_error, deeper_checkpoint, run_tiny
 
 #: ResNet-18 at 1/8 of its width, as tests/data/configs/tiny_linknet_*.py
 NARROW = [
@@ -73,3 +73,26 @@ def test_infer_in_each_precision(checked, brain_root, tmp_path):
             chosen = min(passed, key=passed.get)
             assert f'--precision auto: {chosen} (' in proc.stdout + \
                 proc.stderr
+
+
+@pytest.mark.parametrize('case', ['deeper encoder', 'empty calibration'])
+def test_refused_in_one_line_before_the_export(brain_root, tmp_path, case):
+    checkpoint = tmp_path / 'model.pth'
+    if case == 'deeper encoder':
+        deeper_checkpoint(checkpoint, TINY_BRAIN)
+        calib = brain_root
+        parts = [f'checkpoint {checkpoint} does not fit', str(TINY_BRAIN),
+                 'imply a ResNet-34 backbone']
+    else:
+        model = init_segmentor(load_config(TINY_BRAIN))
+        save_checkpoint({'state_dict': model.state_dict()}, str(checkpoint))
+        calib = tmp_path / 'empty'
+        for sub in ('images', 'masks'):
+            (calib / sub).mkdir(parents=True)
+        parts = [str(calib / 'images')]
+    proc = run_tiny('deployment/quantize.py', TINY_BRAIN, checkpoint,
+                    '--calib-dir', calib, '--check-dir', brain_root,
+                    '--precisions', 'int8', check=False)
+    check_one_line_error(proc, *parts)
+    assert '[torch.onnx]' not in proc.stdout + proc.stderr  # no export ran
+    assert not list(tmp_path.glob('model.int8.onnx'))

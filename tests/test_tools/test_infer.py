@@ -5,7 +5,8 @@ import pytest
 
 from inference_inputs import (check_clip_results, check_folder_results,
                               write_clip, write_photo_folder)
-from tiny_model import foreign_onnx, run_tiny
+from tiny_model import (check_one_line_error, deeper_checkpoint, foreign_onnx,
+                        run_tiny)
 
 
 @pytest.fixture
@@ -56,3 +57,40 @@ def test_clear_errors(tiny, tmp_path, kind):
     assert proc.returncode != 0
     assert message in proc.stderr
     assert 'Traceback' not in proc.stderr
+
+
+def test_a_checkpoint_of_a_deeper_encoder_is_refused(tiny, tmp_path):
+    checkpoint = deeper_checkpoint(tmp_path / 'r34.pth')
+    image = tmp_path / 'a.png'
+    cv2.imwrite(str(image), np.zeros((32, 32, 3), np.uint8))
+    out = tmp_path / 'out'
+    proc = run_tiny('infer.py', tiny.config, checkpoint, image, '--out-dir',
+                    out, check=False)
+    check_one_line_error(
+        proc, f'checkpoint {checkpoint} does not fit the model of '
+        f'{tiny.config}: 80 tensors differ (80 unexpected)',
+        'imply a ResNet-34 backbone, the config builds ResNet-18',
+        'partial_load=True')
+    assert not (out / 'masks').exists()
+    proc = run_tiny('infer.py', tiny.config, checkpoint, image, '--out-dir',
+                    out, '--cfg-options', 'partial_load=True')
+    assert 'partial_load=True: checkpoint' in proc.stdout + proc.stderr
+    assert (out / 'masks' / 'a.png').is_file()
+
+
+@pytest.mark.parametrize('kind', ['broken folder', '16-bit image'])
+def test_nothing_to_segment_exits_non_zero(tiny, tmp_path, kind):
+    if kind == 'broken folder':
+        source = tmp_path / 'photos'
+        source.mkdir()
+        (source / 'a.png').write_text('not an image')
+        (source / 'b.jpg').write_bytes(b'')
+        message = f'none of the 2 image(s) under {source} is readable'
+    else:
+        source = tmp_path / 'slice.png'
+        cv2.imwrite(str(source), np.full((16, 16), 4000, np.uint16))
+        message = f'input {source} is a 16-bit PNG'
+    proc = run_tiny('infer.py', tiny.config, tiny.checkpoint, source,
+                    '--out-dir', tmp_path / 'out', check=False)
+    check_one_line_error(proc, message)
+    assert 'segmented' not in proc.stdout + proc.stderr

@@ -7,6 +7,7 @@ import torch
 from conftest import TINY, TINY_BRAIN, run_tool
 from linknet_mm.synthetic import make_cityscapes_pairs
 from linknet_mm.utils import cpu_summary, native_bf16
+from tiny_model import deeper_checkpoint
 
 pytestmark = pytest.mark.slow
 
@@ -64,6 +65,24 @@ def test_checkpoint_of_another_num_classes(checkpoint, brain_root, tmp_path):
     assert 'decode_head.conv_seg.weight: checkpoint (32, 2, 2, 2) vs model' \
         ' (32, 3, 2, 2)' in last
     assert 'partial_load=True' in last
+
+
+def test_checkpoint_of_a_deeper_encoder(brain_root, tmp_path):
+    checkpoint = deeper_checkpoint(tmp_path / 'r34.pth', TINY_BRAIN)
+    last = _fails('test.py', TINY_BRAIN, checkpoint, '--work-dir', tmp_path,
+                  '--cfg-options', f'data_root={brain_root}',
+                  match=f'checkpoint {checkpoint} does not fit the model of '
+                  f'{TINY_BRAIN}: 80 tensors differ (80 unexpected)')
+    assert 'imply a ResNet-34 backbone, the config builds ResNet-18' in last
+    assert 'partial_load=True' in last
+
+
+def test_out_onto_an_existing_file(checkpoint, brain_root, tmp_path):
+    taken = tmp_path / 'predictions'
+    taken.write_text('')
+    _fails('test.py', TINY_BRAIN, checkpoint, '--work-dir', tmp_path,
+           '--out', taken, '--cfg-options', f'data_root={brain_root}',
+           match=f'--out {taken} is a file; expected a folder')
 
 
 def test_partial_load_is_allowed_when_asked(checkpoint, brain_root, tmp_path):

@@ -20,9 +20,8 @@ from mmengine.runner import BaseLoop, Runner
 from mmseg.registry import RUNNERS
 from torch.utils.data import DataLoader
 
-from ...errors import (MAX_LISTED, CheckpointMismatchError, DiskFullError,
-                       TrainingInterrupted)
-from ..checkpoint import checkpoint_mismatches, read_checkpoint, state_dict_of
+from ...errors import DiskFullError, TrainingInterrupted
+from ..checkpoint import check_checkpoint_fits
 from .cpu_dist import init_cpu_dist
 from .faults import resume_hint, size_text, tensor_bytes
 from .memory_format import model_memory_format
@@ -34,7 +33,7 @@ DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 
 @RUNNERS.register_module()
 class SafeRunner(Runner):
-    """:class:`mmengine.runner.Runner` with three fixes, stock otherwise.
+    """:class:`mmengine.runner.Runner` with these fixes, stock otherwise.
 
     - Distributed runs without GPUs: stock mmengine calls
       ``torch.cuda.set_device`` when it joins the process group and gives
@@ -44,9 +43,11 @@ class SafeRunner(Runner):
       without ``device_ids``. On any accelerator it does what the stock
       Runner does.
     - ``load_from`` / ``tools/test.py CKPT`` refuse a checkpoint that
-      lacks model tensors or has them in other shapes (e.g. another
-      ``num_classes``) with an error naming them, where mmengine only logs
-      a warning and tests a half-loaded model. Set ``partial_load = True``
+      lacks model tensors, has tensors the model lacks (e.g. a ResNet-34's
+      for a ResNet-18 config) or has them in other shapes (e.g. another
+      ``num_classes``) with one line naming the checkpoint, the config and
+      what differs, where mmengine only logs a warning and tests a
+      half-loaded model. Set ``partial_load = True``
       in the config to fine-tune from such a checkpoint (the mismatched
       tensors keep their initialisation, with mmengine's warning). A
       truncated or unreadable checkpoint is an error naming the file.
@@ -230,7 +231,10 @@ class SafeRunner(Runner):
         return model.to(memory_format=memory_format)
 
     def load_checkpoint(self, filename: str, *args, **kwargs) -> dict:
-        """Load a checkpoint, refusing tensors of the wrong shape.
+        """Load a checkpoint, refusing one that does not fit the model.
+
+        ``partial_load=True`` in the config loads what fits, as the stock
+        Runner does (``strict=False``, mmengine's warnings).
 
         Args:
             filename (str): The checkpoint.
@@ -245,7 +249,11 @@ class SafeRunner(Runner):
         return super().load_checkpoint(filename, *args, **kwargs)
 
     def _check_shapes(self, filename: str) -> None:
-        """Raise if a local checkpoint does not fit the model.
+        """Raise unless a local checkpoint has exactly the model's tensors.
+
+        Missing, unexpected and reshaped tensors are compared by
+        :func:`~linknet_mm.engine.checkpoint.compare_state_dicts`, as for
+        inference and export.
 
         Args:
             filename (str): The checkpoint.
@@ -253,17 +261,8 @@ class SafeRunner(Runner):
         model = self.model
         if is_model_wrapper(model) or isinstance(model, BaseTTAModel):
             model = model.module  # where the stock Runner loads into
-        mismatched = checkpoint_mismatches(
-            model.state_dict(), state_dict_of(read_checkpoint(filename)))
-        if mismatched:
-            listed = '; '.join(mismatched[:MAX_LISTED])
-            raise CheckpointMismatchError(
-                f'checkpoint {filename} does not fit the model of this config'
-                f' ({len(mismatched)} tensors missing or of another shape, '
-                f'e.g. another num_classes): {listed}. '
-                'To fine-tune '
-                'from it anyway, set partial_load=True '
-                '(--cfg-options partial_load=True)')
+        check_checkpoint_fits(model, filename, self.cfg.filename
+                              or 'this config')
 
     @master_only
     def save_checkpoint(self, out_dir: str, filename: str, *args,

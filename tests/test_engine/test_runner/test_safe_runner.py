@@ -88,6 +88,19 @@ def test_partial_load_takes_what_fits(tmp_path, wrong_shape):
     assert torch.equal(runner.model.linear1.bias, fitting)
 
 
+def test_checkpoint_with_tensors_the_model_lacks_is_refused(tmp_path):
+    state = ToyModel().state_dict()
+    state['linear3.weight'] = torch.zeros(1, 1)  # e.g. a deeper backbone's
+    path = tmp_path / 'deeper.pth'
+    torch.save(dict(state_dict=state), path)
+    runner = _runner(tmp_path / 'run')
+    with pytest.raises(
+            CheckpointMismatchError,
+            match=r'deeper\.pth does not fit the model of this config: 1 '
+            r'tensors differ \(1 unexpected\).*linear3\.weight.*partial_load'):
+        runner.load_checkpoint(str(path))
+
+
 def test_stale_part_files_are_removed_at_start(tmp_path):
     (tmp_path / 'iter_1.pth.part').write_bytes(b'half a checkpoint')
     _runner(tmp_path).train()
