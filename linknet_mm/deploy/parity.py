@@ -360,6 +360,14 @@ def format_parity(results: Dict[str, dict]) -> str:
     return '\n'.join(lines)
 
 
+def _skipped(precision: str, reason: str) -> str:
+    """Log that ``precision`` is not checked here, and return ``reason``."""
+    print_log(
+        f'{precision} skipped: {reason}', logger='current',
+        level=logging.WARNING)
+    return reason
+
+
 def check_parity(
     model: nn.Module,
     checkpoint: str,
@@ -410,11 +418,7 @@ def check_parity(
     for precision in precisions:
         reason = unavailable(precision, flags)
         if reason:
-            skipped[precision] = reason
-            print_log(
-                f'{precision} skipped: {reason}',
-                logger='current',
-                level=logging.WARNING)
+            skipped[precision] = _skipped(precision, reason)
         elif precision == 'bf16':
             candidates['bf16'] = Bf16Segmentor(model, flags).logits
         elif precision == 'int8':
