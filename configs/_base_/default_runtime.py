@@ -22,6 +22,7 @@ custom_hooks = [dict(type='TrainingCurvesHook', metrics=['mIoU'])]
 # (e.g. another num_classes); True loads what fits, with mmengine's warning
 partial_load = False
 # the model's memory format in training and testing: 'auto' is channels-last
-# on CPUs with AVX-512 (faster there, docs/en/benchmarks.md) and PyTorch's
-# default elsewhere; or 'channels_last' / 'contiguous_format'
+# for --amp (bf16) training on CPUs with AVX-512 (faster there,
+# docs/en/benchmarks.md) and PyTorch's default elsewhere; or 'channels_last'
+# / 'contiguous_format'
 memory_format = 'auto'

@@ -22,14 +22,12 @@ import torch
 import torch.nn as nn
 from mmengine.analysis import get_model_complexity_info
 from mmengine.config import Config
-from mmengine.device import get_device
 from mmengine.logging import MMLogger
 
 from ..apis import init_segmentor
 from ..deploy.bf16_segmentor import bf16_unavailable
 from ..deploy.logits_model import in_channels_of
 from ..engine import enable_amp
-from ..engine.runner.memory_format import model_memory_format
 from ..errors import ConfigError
 from ..synthetic import make_synthetic_data
 from ..utils.cpu import cpu_flags, cpu_model, read_cpuinfo, speed_flags
@@ -248,9 +246,10 @@ def _peak_memory(result: dict) -> Dict[str, float]:
 def training_paths(cfg: Config) -> List[Tuple[str, Config]]:
     """The ways the Runner can train the config here, named, fp32 first.
 
-    fp32 in PyTorch's default layout, fp32 channels-last, and what
-    ``tools/train.py --amp`` trains with (bf16 on a CPU with native
-    bfloat16, AMP on an accelerator), channels-last, when offered.
+    fp32 in PyTorch's default layout, and what ``tools/train.py --amp``
+    trains with (bf16 on a CPU with native bfloat16, channels-last where
+    ``memory_format='auto'`` picks it; AMP on an accelerator), when
+    offered.
 
     Args:
         cfg (Config): The config (not changed).
@@ -259,11 +258,8 @@ def training_paths(cfg: Config) -> List[Tuple[str, Config]]:
         list[tuple[str, Config]]: Path name and its config.
     """
     paths = []
-    for name, layout, amp in (('fp32', 'contiguous_format', False),
-                              ('fp32 channels-last', 'channels_last', False),
-                              ('amp channels-last', 'channels_last', True)):
+    for name, amp in (('fp32', False), ('amp', True)):
         path_cfg = copy.deepcopy(cfg)
-        path_cfg.memory_format = layout
         if amp:
             try:
                 enable_amp(path_cfg)
@@ -295,8 +291,8 @@ def training(cfg: Config,
     Returns:
         dict: ``paths`` (name -> :func:`~.training_speed.runner_throughput`
         of that path, in the order run), ``config_path`` (the one the
-        config trains with: its ``memory_format`` on this machine, fp32)
-        and ``size`` (the training crop).
+        config trains with without ``--amp``) and ``size`` (the training
+        crop).
     """
     paths = {}
     with tempfile.TemporaryDirectory() as work_dir:
@@ -307,12 +303,9 @@ def training(cfg: Config,
             paths[name] = runner_throughput(
                 path_cfg, data_root, osp.join(work_dir, name.replace(' ', '_')),
                 batch, iters, max(warmup, 1), workers)
-    layout = model_memory_format(
-        cfg.get('memory_format', 'auto'), get_device())
     return dict(
         paths=paths,
-        config_path='fp32 channels-last'
-        if layout is torch.channels_last else 'fp32',
+        config_path='fp32',
         size=list(crop_size_of(cfg, (256, 256))))
 
 

@@ -154,7 +154,7 @@ def _training_lines(result: dict) -> List[str]:
             f'{name:<20}{row["images_per_s"]:>10.2f}'
             f'{row["images_per_s"] / fp32:>8.2f}{row["iter_ms"]:>10.0f}'
             f'{row["data_ms"]:>9.1f}{row["peak_rss_mib"]:>10.0f}{mark}')
-    if 'amp channels-last' not in paths:
+    if 'amp' not in paths:
         lines.append('amp not timed: --amp is refused on this machine')
     lines.append(f'DataLoader workers: {row["num_workers"]}')
     return lines

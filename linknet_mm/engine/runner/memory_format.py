@@ -12,21 +12,26 @@ MEMORY_FORMATS = ('auto', 'channels_last', 'contiguous_format')
 
 def model_memory_format(setting: str,
                         device: str,
+                        bf16: bool,
                         flags: Optional[FrozenSet[str]] = None
                         ) -> torch.memory_format:
     """The memory format for the model's convolution weights.
 
     With channels-last weights every convolution reads and writes NHWC
     activations, oneDNN's native layout on a CPU, instead of reordering
-    NCHW ones around each call. ``'auto'`` picks it on CPUs with AVX-512,
-    where it trained LinkNet 1.2-1.4x faster in fp32 and bf16
-    (docs/en/benchmarks.md); it keeps PyTorch's default on AVX2-only CPUs,
-    where channels-last measured slower (MobileNetV2, fp32, 0.70x), and on
+    NCHW ones around each call. ``'auto'`` picks it for bf16 training
+    (``--amp``) on CPUs with AVX-512, where it trained LinkNet 1.2-1.3x
+    faster (docs/en/benchmarks.md). It keeps PyTorch's default in fp32:
+    torch 2.13's fp32 channels-last backward of a 1x1 stride-2 convolution
+    with 8 or fewer input channels corrupts memory and crashes (a narrow
+    ResNet's downsample; docs/en/benchmarks.md); on AVX2-only CPUs, where
+    channels-last measured slower (MobileNetV2, fp32, 0.70x); and on
     accelerators, where it was not measured.
 
     Args:
         setting (str): One of :data:`MEMORY_FORMATS`.
         device (str): 'cpu', 'cuda', ... (:func:`mmengine.device.get_device`).
+        bf16 (bool): Whether the model trains under CPU bf16 autocast.
         flags (frozenset[str], optional): CPU flags, e.g. of another CPU in
             tests; read when None. Defaults to None.
 
@@ -42,6 +47,6 @@ def model_memory_format(setting: str,
                           f'got {setting!r}')
     if setting == 'auto':
         flags = cpu_flags() if flags is None else flags
-        fast = device == 'cpu' and 'avx512f' in flags
+        fast = bf16 and device == 'cpu' and 'avx512f' in flags
         setting = 'channels_last' if fast else 'contiguous_format'
     return getattr(torch, setting)

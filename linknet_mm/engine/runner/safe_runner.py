@@ -75,7 +75,8 @@ class SafeRunner(Runner):
       unreadable files, masks of another encoding) stops the run before
       training time is spent, not at the first validation.
     - The model is put in the memory format of the config's
-      ``memory_format`` (``'auto'``: channels-last on CPUs with AVX-512;
+      ``memory_format`` (``'auto'``: channels-last for ``--amp`` bf16
+      training on CPUs with AVX-512;
       see :func:`~linknet_mm.engine.runner.memory_format.
       model_memory_format`) before it is wrapped, for training and
       testing alike.
@@ -224,8 +225,10 @@ class SafeRunner(Runner):
         Returns:
             nn.Module: ``model``, converted in place.
         """
+        wrapper = (self.cfg.get('optim_wrapper') or {}).get('type')
         memory_format = model_memory_format(
-            self.cfg.get('memory_format', 'auto'), get_device())
+            self.cfg.get('memory_format', 'auto'), get_device(),
+            bf16=wrapper == 'CpuBf16OptimWrapper')
         if memory_format is torch.channels_last:
             print_log('memory_format: channels-last model', 'current')
         return model.to(memory_format=memory_format)
