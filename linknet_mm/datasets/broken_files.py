@@ -12,6 +12,18 @@ JPEG_START, JPEG_END = b'\xff\xd8', b'\xff\xd9'
 PNG_START = b'\x89PNG\r\n\x1a\n'
 
 
+def png_bit_depth(head: bytes) -> int:
+    """Bits per channel of a PNG (its IHDR), 8 for any other file.
+
+    Args:
+        head (bytes): The file's first 25 bytes or more.
+
+    Returns:
+        int: The bit depth.
+    """
+    return head[24] if head.startswith(PNG_START) and len(head) > 24 else 8
+
+
 def check_8_bit(head: bytes, filename: str) -> None:
     """Refuse a 16-bit PNG, which the 8-bit loaders would darken.
 
@@ -26,7 +38,7 @@ def check_8_bit(head: bytes, filename: str) -> None:
     Raises:
         ImageReadError: For a PNG of 16 bits per channel.
     """
-    if head.startswith(PNG_START) and len(head) > 24 and head[24] == 16:
+    if png_bit_depth(head) == 16:
         raise ImageReadError(
             f'{filename} is a 16-bit PNG; the 8-bit loaders keep only its '
             'high byte (an almost black image when the data use 12 bits). '
@@ -43,8 +55,20 @@ def truncated_jpeg(content: bytes) -> bool:
     Returns:
         bool: True for a JPEG cut short (trailing zero padding allowed).
     """
-    return (content.startswith(JPEG_START)
-            and not content.rstrip(b'\0').endswith(JPEG_END))
+    return content.startswith(JPEG_START) and jpeg_end_missing(content)
+
+
+def jpeg_end_missing(tail: bytes) -> bool:
+    """Whether a JPEG's last bytes lack its end-of-image marker.
+
+    Args:
+        tail (bytes): The file's content, or its last bytes.
+
+    Returns:
+        bool: True when no end marker ends them (trailing zero padding
+        allowed).
+    """
+    return not tail.rstrip(b'\0').endswith(JPEG_END)
 
 
 def decode_image(content: bytes) -> Tuple[Optional[np.ndarray], str]:

@@ -13,7 +13,7 @@ from typing import List, NamedTuple, Optional, Sequence, Tuple
 import mmengine.fileio as fileio
 from PIL import Image, UnidentifiedImageError
 
-from .broken_files import JPEG_END, JPEG_START, PNG_START
+from .broken_files import JPEG_START, jpeg_end_missing, png_bit_depth
 
 #: Bytes read from a JPEG's end to find its end-of-image marker (padding
 #: with zeros after it is allowed).
@@ -61,12 +61,11 @@ def file_info(path: str, backend_args: Optional[dict] = None) -> FileInfo:
             if head.startswith(JPEG_START):
                 f.seek(0, 2)
                 f.seek(max(0, f.tell() - JPEG_TAIL))
-                if not f.read().rstrip(b'\0').endswith(JPEG_END):
+                if jpeg_end_missing(f.read()):
                     return FileInfo(
                         None, 0, 'a truncated JPEG (no '
                         'end-of-image marker)')
-    bits = head[24] if head.startswith(PNG_START) and len(head) > 24 else 8
-    return FileInfo(size, bits, '')
+    return FileInfo(size, png_bit_depth(head), '')
 
 
 def pair_problems(img_path: str,
