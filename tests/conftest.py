@@ -1,4 +1,5 @@
 """Shared test helpers and fixtures."""
+import importlib
 import os
 import subprocess
 import sys
@@ -112,6 +113,25 @@ def tiny_checkpoint(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp('ckpt') / 'tiny.pth'
     save_checkpoint({'state_dict': model.state_dict(), 'meta': {}}, str(path))
     return path
+
+
+def tool_module(relative: str):
+    """Import a module of ``tools/`` (code that only tools use) by path.
+
+    The module's folder goes first on ``sys.path``, as it is when its tool
+    runs as a script, so its imports of sibling modules resolve the same
+    way; module names are therefore unique across ``tools/``.
+
+    Args:
+        relative (str): Path under ``tools/``, e.g.
+            ``'analysis_tools/benchmark.py'``.
+    """
+    path = REPO / 'tools' / relative
+    if not path.is_file():
+        raise FileNotFoundError(f'no tool module {path}')
+    if str(path.parent) not in sys.path:
+        sys.path.insert(0, str(path.parent))
+    return importlib.import_module(path.stem)
 
 
 def run_tool(*args, env=None, timeout=600, check=True):
