@@ -36,7 +36,7 @@ def ship_configs() -> None:
 
     A link for an editable install, a copy for a wheel, so that an
     installed linknet_mm finds its own configs by name
-    (``linknet_mm.utils.config.find_config``).
+    (``linknet_mm.utils.config.load_config``).
     """
     source = HERE / 'configs'
     if not source.is_dir():  # an sdist that already holds the copy

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import CONFIGS, REPO, STARTUP_FILE, STARTUP_LINE
 from linknet_mm.errors import ConfigError
-from linknet_mm.utils.config import PACKAGED_CONFIGS, find_config, read_config
+from linknet_mm.utils.config import PACKAGED_CONFIGS, load_config
 
 
 def test_configs_are_found_by_name_in_the_package():
@@ -20,13 +20,13 @@ def test_configs_are_found_by_name_in_the_package():
         pytest.skip('linknet_mm is not installed with pip here')
     for name in ('linknet_cityscapes.py', 'configs/linknet_brain_tumor.py',
                  'linknet/linknet_r18_1xb8-3k_brain-tumor-256x256.py'):
-        found = find_config(name)
+        found = Path(load_config(name).filename)
         assert found.is_file() and found.read_text() == (
             CONFIGS / name.replace('configs/', '')).read_text()
-    assert read_config('linknet_cityscapes.py').model.type == \
+    assert load_config('linknet_cityscapes.py').model.type == \
         'EncoderDecoder'
     with pytest.raises(ConfigError, match='nope.py.*not found'):
-        find_config('nope.py')
+        load_config('nope.py')
 
 
 def _source_copy(tmp_path: Path) -> Path:

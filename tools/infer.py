@@ -41,7 +41,7 @@ from linknet_mm.apis import LinkNetInferencer, ResultWriter, segment_path
 from linknet_mm.apis.result_writer import check_input
 from linknet_mm.deploy.precision import PRECISION_CHOICES
 from linknet_mm.errors import LinkNetError, error_line
-from linknet_mm.utils import load_tool_config, quiet_known_warnings
+from linknet_mm.utils import load_config, quiet_known_warnings
 
 
 def _add_backend_args(parser: argparse.ArgumentParser) -> None:
@@ -125,7 +125,7 @@ def main() -> None:
     source = Path(args.input)
     check_input(source)  # refused before the model is built
     # checked --cfg-options; the output folder is the work dir
-    cfg = load_tool_config(
+    cfg = load_config(
         args.config,
         args.cfg_options,
         args.out_dir,

@@ -16,8 +16,7 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 from linknet_mm.errors import ConfigError, LinkNetError, error_line
-from linknet_mm.utils import (check_work_dir, load_tool_config,
-                              quiet_known_warnings)
+from linknet_mm.utils import check_work_dir, load_config, quiet_known_warnings
 from mmseg.registry import RUNNERS
 
 
@@ -102,8 +101,8 @@ def main() -> None:
     """Build the runner from the config and test the checkpoint."""
     args = parse_args()
     quiet_known_warnings()
-    cfg = load_tool_config(args.config, args.cfg_options, args.work_dir,
-                           args.launcher)
+    cfg = load_config(args.config, args.cfg_options, args.work_dir,
+                      args.launcher)
     if not osp.isfile(args.checkpoint):
         raise ConfigError(f'checkpoint {args.checkpoint!r} not found')
     cfg.load_from = args.checkpoint

@@ -1,7 +1,7 @@
 """Train a segmentor: mmseg's ``tools/train.py`` with clear errors.
 
 Same arguments as mmseg 1.x. Differences: ``--cfg-options`` keys are
-checked (see :func:`linknet_mm.utils.load_tool_config`; ``data_root=...``
+checked (see :func:`linknet_mm.utils.load_config`; ``data_root=...``
 moves every dataloader), a missing dataset or config is reported without a
 traceback, ``runner_type`` from the config is honoured, and ``--amp``
 also trains on a CPU with native bfloat16 (see
@@ -21,7 +21,7 @@ from mmengine.runner import Runner
 from linknet_mm.engine import enable_amp
 from linknet_mm.engine.runner.work_dir_lock import training_lock
 from linknet_mm.errors import LinkNetError, TrainingInterrupted, error_line
-from linknet_mm.utils import load_tool_config, quiet_known_warnings
+from linknet_mm.utils import load_config, quiet_known_warnings
 from mmseg.registry import RUNNERS
 
 
@@ -59,8 +59,8 @@ def main() -> None:
     """Build the runner from the config and train."""
     args = parse_args()
     quiet_known_warnings()
-    cfg = load_tool_config(args.config, args.cfg_options, args.work_dir,
-                           args.launcher)
+    cfg = load_config(args.config, args.cfg_options, args.work_dir,
+                      args.launcher)
     if args.amp:
         enable_amp(cfg)
     cfg.resume = args.resume

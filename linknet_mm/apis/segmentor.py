@@ -9,7 +9,7 @@ from mmseg.apis import init_model
 
 from ..datasets.metainfo import dataset_meta_of
 from ..engine.checkpoint import load_segmentor_checkpoint
-from ..utils.config import ConfigInput, load_config, load_tool_config
+from ..utils.config import ConfigInput, load_config
 
 
 def init_segmentor(config: ConfigInput,
@@ -70,7 +70,7 @@ def model_to_export(config: str, checkpoint: Optional[str],
     Returns:
         nn.Module: The segmentor, on the CPU.
     """
-    cfg = load_tool_config(config, cfg_options, osp.dirname(osp.abspath(out)))
+    cfg = load_config(config, cfg_options, osp.dirname(osp.abspath(out)))
     model = init_segmentor(cfg, checkpoint)
     if checkpoint is None:
         print_log(

@@ -1,4 +1,4 @@
-"""Config handling shared by the command-line tools."""
+"""The one config loader of the package and the tools."""
 import copy
 import difflib
 import os
@@ -21,120 +21,82 @@ RUNTIME_KEYS = frozenset({
 })
 DATALOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 
+#: ``difflib`` similarity from which a new key is taken for a typo of a
+#: sibling: one edit in a short key, two in a longer one.
+TYPO_RATIO = 0.85
 #: Where an installed linknet_mm keeps its configs (as mmseg's ``.mim``).
 PACKAGED_CONFIGS = Path(__file__).resolve().parents[1] / '.mim' / 'configs'
 
 
-def find_config(path: str) -> Path:
-    """A config file, or the config of that name shipped with linknet_mm.
-
-    ``configs/linknet_cityscapes.py`` as a path; a path that is not a file
-    is looked up in the installed package's configs, with or without its
-    ``configs/`` prefix (``linknet_cityscapes.py``,
-    ``linknet/linknet_r18_1xb8-3k_brain-tumor-256x256.py``).
-
-    Args:
-        path (str): Config file or name.
-
-    Returns:
-        Path: The file.
-    """
-    if Path(path).is_file():
-        return Path(path)
-    name = str(path)
-    name = name[len('configs/'):] if name.startswith('configs/') else name
-    shipped = PACKAGED_CONFIGS / name
-    if shipped.is_file():
-        return shipped
-    raise ConfigError(f'config file {str(path)!r} not found; configs live '
-                      'in configs/ (e.g. configs/linknet_cityscapes.py) and '
-                      f'ship with linknet_mm ({PACKAGED_CONFIGS})')
-
-
-def read_config(path: str) -> Config:
-    """Read a config file or a shipped config by name (:func:`find_config`).
-
-    Args:
-        path (str): Config file or name.
-
-    Returns:
-        Config: The config.
-    """
-    return Config.fromfile(str(find_config(path)))
-
-
 def load_config(config: ConfigInput,
-                cfg_options: Optional[dict] = None) -> Config:
-    """A config from a file, or a copy of a config object, with overrides.
+                cfg_options: Optional[dict] = None,
+                work_dir: Optional[str] = None,
+                launcher: Optional[str] = None,
+                work_dir_option: str = '--work-dir') -> Config:
+    """The one config loader: a file (or shipped config), checked overrides.
 
-    Nothing is created or written (the tools check ``--cfg-options`` keys
-    and their output folder with :func:`load_tool_config`
-    and pass the result here).
-
-    Args:
-        config (str | Path | Config): Config file or object.
-        cfg_options (dict, optional): Overrides. Defaults to None.
-
-    Returns:
-        Config: The config; an object passed in is not changed.
-    """
-    if isinstance(config, (str, Path)):
-        cfg = read_config(str(config))
-    elif isinstance(config, Config):
-        cfg = copy.deepcopy(config)
-    else:
-        raise TypeError('config must be a file path or an mmengine Config, '
-                        f'got {type(config).__name__}')
-    cfg.merge_from_dict(cfg_options or {})
-    return cfg
-
-
-def load_tool_config(path: str,
-                     options: Optional[dict] = None,
-                     work_dir: Optional[str] = None,
-                     launcher: str = 'none',
-                     work_dir_option: str = '--work-dir') -> Config:
-    """Load a config for a tool: checked ``--cfg-options``, work dir, launcher.
-
-    A key whose path does not exist in the config (a typo such as
-    ``modle.backbone.depth``) is an error naming the key and the closest
-    existing one. New leaves under an existing dict are allowed: the class
-    that receives them checks them when it is built. ``data_root`` also
-    replaces the data root of every dataloader that used the config's.
+    A path that is not a file is looked up in the configs shipped with
+    linknet_mm, with or without its ``configs/`` prefix
+    (``linknet_cityscapes.py``); a :class:`Config` is copied, not changed.
+    A ``cfg_options`` key whose path does not exist in the config (a typo
+    such as ``modle.backbone.depth``) is an error naming the key and the
+    closest existing one; new leaves under an existing dict are allowed
+    (the class that receives them checks them when it is built).
+    ``data_root`` also replaces the data root of every dataloader that
+    used the config's.
 
     Args:
-        path (str): Config file.
-        options (dict, optional): Parsed ``--cfg-options``.
+        config (str | Path | Config): Config file, shipped name or object.
+        cfg_options (dict, optional): Overrides (``--cfg-options``).
             Defaults to None.
-        work_dir (str, optional): ``--work-dir``; without it the config's,
-            else ``./work_dirs/<config name>``. It must be writable.
-            Defaults to None.
-        launcher (str): ``--launcher``. Defaults to 'none'.
+        work_dir (str, optional): The work dir of a tool; created and
+            checked writable. Defaults to None (the config's).
+        launcher (str, optional): ``--launcher`` of a run
+            (``tools/train.py``, ``tools/test.py``); a run without
+            ``work_dir`` and without one in its config works in
+            ``./work_dirs/<config name>``. Defaults to None (no run).
         work_dir_option (str): The tool's option that sets the work dir,
             named if it is not writable. Defaults to '--work-dir'.
 
     Returns:
         Config: The merged config.
     """
-    cfg = read_config(path)
-    options = dict(options or {})
+    if isinstance(config, Config):
+        cfg = copy.deepcopy(config)
+    elif isinstance(config, (str, Path)):
+        cfg = Config.fromfile(str(_config_file(str(config))))
+    else:
+        raise TypeError('config must be a file path or an mmengine Config, '
+                        f'got {type(config).__name__}')
+    options = dict(cfg_options or {})
     for key in options:
         _check_key(cfg, key)
     old_root = cfg.get('data_root')
     cfg.merge_from_dict(options)
-    if 'data_root' in options:
-        for loader in DATALOADERS:
-            dataset = cfg.get(loader, {}).get('dataset', {})
-            if dataset.get('data_root') == old_root:
-                dataset['data_root'] = options['data_root']
-    cfg.launcher = launcher
+    for loader in DATALOADERS if 'data_root' in options else ():
+        dataset = cfg.get(loader, {}).get('dataset', {})
+        if dataset.get('data_root') == old_root:
+            dataset['data_root'] = options['data_root']
+    if launcher is not None:
+        cfg.launcher = launcher
+        default = osp.join('./work_dirs', Path(cfg.filename or 'run').stem)
+        work_dir = work_dir or cfg.get('work_dir') or default
     if work_dir is not None:
         cfg.work_dir = work_dir
-    elif cfg.get('work_dir') is None:
-        cfg.work_dir = osp.join('./work_dirs',
-                                osp.splitext(osp.basename(path))[0])
-    check_work_dir(cfg.work_dir, work_dir_option)
+        check_work_dir(work_dir, work_dir_option)
     return cfg
+
+
+def _config_file(path: str) -> Path:
+    """``path``, or the shipped config of that name (see :func:`load_config`).
+    """
+    name = path[len('configs/'):] if path.startswith('configs/') else path
+    for found in (Path(path), PACKAGED_CONFIGS / name):
+        if found.is_file():
+            return found
+    raise ConfigError(f'config file {path!r} not found; configs live '
+                      'in configs/ (e.g. configs/linknet_cityscapes.py) and '
+                      f'ship with linknet_mm ({PACKAGED_CONFIGS})')
 
 
 def _check_key(cfg: Config, key: str) -> None:
@@ -172,34 +134,12 @@ def _check_key(cfg: Config, key: str) -> None:
                           f'{part!r}{hint}')
 
 
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance: single-character insertions, deletions and
-    substitutions turning ``a`` into ``b``.
-
-    Args:
-        a (str): One string.
-        b (str): The other.
-
-    Returns:
-        int: The distance.
-    """
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, 1):
-        current = [i]
-        for j, char_b in enumerate(b, 1):
-            current.append(
-                min(previous[j] + 1, current[j - 1] + 1,
-                    previous[j - 1] + (char_a != char_b)))
-        previous = current
-    return previous[-1]
-
-
 def _check_new_leaf(key: str, leaf: str, known: List[str]) -> None:
     """Refuse a new leaf that is a typo of a sibling key.
 
-    A key one edit (keys up to 5 characters) or two edits away from an
-    existing key of the same dict (``max_iter`` for ``max_iters``,
-    ``intervl`` for ``interval``) is taken for a typo, which would
+    A key as close to an existing key of the same dict as a typo is
+    (:data:`TYPO_RATIO`: ``max_iter`` for ``max_iters``, ``intervl`` for
+    ``interval``, ``dept`` for ``depth``) is taken for one, which would
     otherwise pass to the component and fail hours later; other new keys
     stay allowed, as mmengine allows them.
 
@@ -208,10 +148,9 @@ def _check_new_leaf(key: str, leaf: str, known: List[str]) -> None:
         leaf (str): Its last part, not in ``known``.
         known (list[str]): The keys of its parent.
     """
-    limit = 1 if len(leaf) <= 5 else 2
-    close = sorted((edit_distance(leaf, name), name) for name in known)
-    if close and close[0][0] <= limit:
-        suggestion = key[:len(key) - len(leaf)] + close[0][1]
+    close = difflib.get_close_matches(leaf, known, n=1, cutoff=TYPO_RATIO)
+    if close:
+        suggestion = key[:len(key) - len(leaf)] + close[0]
         raise ConfigError(f'--cfg-options {key}: no such key; did you mean '
                           f'{suggestion!r}? (a new key this close to an '
                           'existing one is taken for a typo)')

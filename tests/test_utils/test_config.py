@@ -1,23 +1,21 @@
-"""load_tool_config: checked --cfg-options and data_root propagation."""
+"""load_config: shipped configs, checked --cfg-options, data_root
+propagation, the work dir of a run."""
 import pytest
 
 from conftest import CONFIGS
-from linknet_mm.utils import ConfigError, check_work_dir, load_tool_config
-from linknet_mm.utils.config import edit_distance
+from linknet_mm.utils import ConfigError, check_work_dir, load_config
 
 CITYSCAPES = str(CONFIGS / 'linknet_cityscapes.py')
 
 
-def test_data_root_moves_every_dataloader(tmp_path):
-    # a work dir of its own: the default, ./work_dirs/..., is created
-    cfg = load_tool_config(CITYSCAPES, {'data_root': '/elsewhere'},
-                           str(tmp_path))
+def test_data_root_moves_every_dataloader():
+    cfg = load_config(CITYSCAPES, {'data_root': '/elsewhere'})
     for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         assert cfg[loader].dataset.data_root == '/elsewhere'
 
 
 def test_existing_and_new_leaf_keys_are_merged(tmp_path):
-    cfg = load_tool_config(
+    cfg = load_config(
         CITYSCAPES, {
             'model.backbone.depth': 34,
             'model.backbone.frozen_stages': 1,
@@ -38,7 +36,7 @@ def test_existing_and_new_leaf_keys_are_merged(tmp_path):
 ])
 def test_unknown_key_paths_are_errors(key, message):
     with pytest.raises(ConfigError, match=message):
-        load_tool_config(CITYSCAPES, {key: 1})
+        load_config(CITYSCAPES, {key: 1})
 
 
 @pytest.mark.parametrize('key, meant', [
@@ -48,19 +46,33 @@ def test_unknown_key_paths_are_errors(key, message):
 ])
 def test_typo_in_the_last_part_is_refused(key, meant):
     with pytest.raises(ConfigError, match=f"did you mean '{meant}'"):
-        load_tool_config(CITYSCAPES, {key: 1})
+        load_config(CITYSCAPES, {key: 1})
 
 
-def test_edit_distance():
-    assert edit_distance('intervl', 'interval') == 1
-    assert edit_distance('max_iter', 'max_iters') == 1
-    assert edit_distance('kitten', 'sitting') == 3
-    assert edit_distance('', 'abc') == 3
+def test_a_new_key_not_close_to_a_sibling_is_allowed():
+    cfg = load_config(CITYSCAPES, {'model.backbone.frozen_stages': 1,
+                                   'model.decode_head.threshold': 0.4})
+    assert cfg.model.decode_head.threshold == 0.4
+
+
+def test_a_config_object_is_copied_not_changed():
+    cfg = load_config(CITYSCAPES)
+    copied = load_config(cfg, {'model.backbone.depth': 34})
+    assert (cfg.model.backbone.depth, copied.model.backbone.depth) == (18, 34)
+
+
+def test_a_run_works_in_work_dirs_by_default(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    cfg = load_config(CITYSCAPES, launcher='pytorch')
+    assert cfg.launcher == 'pytorch'
+    assert cfg.work_dir == './work_dirs/linknet_cityscapes'
+    assert (tmp_path / 'work_dirs' / 'linknet_cityscapes').is_dir()
+    assert 'work_dir' not in load_config(CITYSCAPES)  # no run: none set
 
 
 def test_missing_config_file(tmp_path):
     with pytest.raises(ConfigError, match='not found'):
-        load_tool_config(str(tmp_path / 'missing.py'))
+        load_config(str(tmp_path / 'missing.py'))
 
 
 def test_check_work_dir(tmp_path):
@@ -75,7 +87,7 @@ def test_check_work_dir(tmp_path):
 def test_unwritable_output_names_the_tools_option(tmp_path):
     (tmp_path / 'file').write_text('')
     with pytest.raises(ConfigError, match='choose another with --out-dir'):
-        load_tool_config(
+        load_config(
             CITYSCAPES,
             work_dir=str(tmp_path / 'file' / 'out'),
             work_dir_option='--out-dir')

@@ -37,7 +37,7 @@ from mmengine.config import DictAction
 from linknet_mm.analysis.benchmark import BenchmarkSettings, benchmark
 from linknet_mm.analysis.benchmark_table import format_table
 from linknet_mm.errors import LinkNetError, error_line
-from linknet_mm.utils import load_tool_config
+from linknet_mm.utils import load_config
 
 
 def _add_timing_args(parser: argparse.ArgumentParser) -> None:
@@ -137,7 +137,7 @@ def main() -> None:
         torch.set_num_threads(args.threads)
     # checked --cfg-options; the JSON's folder (or a temporary one) is the
     # work dir, the Runner run gets its own
-    cfg = load_tool_config(
+    cfg = load_config(
         args.config, args.cfg_options,
         osp.dirname(osp.abspath(args.out))
         if args.out else tempfile.gettempdir())

@@ -31,7 +31,7 @@ from mmengine.logging import print_log
 from linknet_mm.apis import init_segmentor
 from linknet_mm.deploy.parity import check_parity, format_parity
 from linknet_mm.errors import LinkNetError, error_line
-from linknet_mm.utils import (cpu_summary, int8_dot_product, load_tool_config,
+from linknet_mm.utils import (cpu_summary, int8_dot_product, load_config,
                               quiet_known_warnings)
 
 
@@ -94,7 +94,7 @@ def main() -> int:
     """
     args = parse_args()
     quiet_known_warnings()
-    cfg = load_tool_config(args.config, args.cfg_options,
+    cfg = load_config(args.config, args.cfg_options,
                            osp.dirname(osp.abspath(args.checkpoint)))
     model = init_segmentor(cfg, args.checkpoint)
     results, skipped, path = check_parity(

@@ -22,7 +22,7 @@ from mmseg.models.decode_heads.decode_head import BaseDecodeHead
 from runner_overhead import BareLoop
 from torch.profiler import ProfilerActivity, profile
 
-from linknet_mm.utils import cpu_summary, load_tool_config
+from linknet_mm.utils import cpu_summary, load_config
 
 
 def parse_args() -> argparse.Namespace:
@@ -47,7 +47,7 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     """Profile and print the operators by their own CPU time."""
     args = parse_args()
-    cfg = load_tool_config(args.config, None, None)
+    cfg = load_config(args.config)
     init_default_scope(cfg.get('default_scope', 'mmseg'))
     loop = BareLoop(cfg, args.batch, (args.size, args.size))
     if args.channels_last:

@@ -36,7 +36,7 @@ from linknet_mm.analysis.measuring import PeakRSS, call_times
 from linknet_mm.analysis.training_speed import crop_size_of, runner_throughput
 from linknet_mm.engine import enable_amp
 from linknet_mm.synthetic import make_synthetic_data
-from linknet_mm.utils import cpu_summary, load_tool_config
+from linknet_mm.utils import cpu_summary, load_config
 
 
 class BareLoop:
@@ -171,7 +171,7 @@ def main() -> None:
     """Train both ways and print the comparison."""
     args = parse_args()
     with tempfile.TemporaryDirectory() as work_dir:
-        cfg = load_tool_config(args.config, None, work_dir)
+        cfg = load_config(args.config, None, work_dir)
         if args.amp:
             enable_amp(cfg)
         init_default_scope(cfg.get('default_scope', 'mmseg'))

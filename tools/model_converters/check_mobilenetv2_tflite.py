@@ -22,7 +22,7 @@ from linknet_mm.analysis.conversion_check import (
     read_check_images)
 from linknet_mm.analysis.tflite_reference import input_size, is_classifier
 from linknet_mm.errors import LinkNetError, error_line
-from linknet_mm.utils import read_config
+from linknet_mm.utils import load_config
 
 #: How many images' top-1 classes are listed.
 LISTED = 5
@@ -76,9 +76,7 @@ def main() -> None:
     """Run the check and print its figures."""
     args = parse_args()
     init_default_scope('mmseg')
-    cfg = read_config(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
+    cfg = load_config(args.config, args.cfg_options)
     classifier = is_classifier(args.src)
     images = read_check_images(args.images, args.photo_halves,
                                input_size(args.src))
