@@ -103,8 +103,6 @@ def main() -> None:
     quiet_known_warnings()
     cfg = load_config(args.config, args.cfg_options, args.work_dir,
                       args.launcher)
-    if not osp.isfile(args.checkpoint):
-        raise ConfigError(f'checkpoint {args.checkpoint!r} not found')
     cfg.load_from = args.checkpoint
     if args.show or args.show_dir:
         cfg = trigger_visualization_hook(cfg, args)

@@ -11,20 +11,25 @@ allowlisted object (and from there ``os.system``), so ``builtins.getattr``
 is bound to :func:`history_buffer_getattr`, which resolves only those
 methods. Nothing here loads with ``weights_only=False``.
 
-:func:`compare_state_dicts` is the one comparison of a checkpoint with a
-model (missing, unexpected, reshaped tensors, and what the keys imply);
-:func:`load_segmentor_checkpoint` loads a checkpoint into a segmentor and
-refuses one made for another model; :func:`publish_checkpoint` writes a
-checkpoint for release (training state dropped, named by its hash).
+:func:`read_checkpoint` is the one read of a checkpoint file (through
+mmengine's ``CheckpointLoader``), :func:`load_weights` the one load into a
+model: :func:`compare_state_dicts` (missing, unexpected, reshaped tensors,
+and what the keys imply), then mmengine's ``load_state_dict``. Every path
+that loads weights goes through them: ``SafeRunner.load_checkpoint``
+(``load_from``, ``--resume``, ``tools/test.py``),
+:func:`load_segmentor_checkpoint` (inference, export, quantization) and
+``StrictPretrained``. :func:`publish_checkpoint` writes a checkpoint for
+release (training state dropped, named by its hash).
 """
 import logging
 import os
 import os.path as osp
 import pickle
 import re
+import struct
 from collections import OrderedDict, defaultdict
 from typing import (Callable, Dict, Iterable, List, NamedTuple, Optional,
-                    Tuple)
+                    Tuple, Union)
 
 import numpy as np
 import torch
@@ -34,7 +39,7 @@ from mmengine.runner import CheckpointLoader, load_state_dict
 from mmseg.models.backbones import ResNet
 from torch import Tensor
 
-from ..errors import CheckpointMismatchError
+from ..errors import CheckpointMismatchError, ConfigError
 from ..utils.files import file_sha256
 
 #: Methods of ``HistoryBuffer`` that its pickled state refers to.
@@ -88,26 +93,32 @@ def allow_mmengine_checkpoints() -> None:
     ])
 
 
-def read_checkpoint(filename: str) -> dict:
-    """Read a checkpoint, naming the file if it cannot be read.
+def read_checkpoint(filename: str,
+                    map_location: Union[str, Callable] = 'cpu') -> dict:
+    """Read a checkpoint once, naming the file if it cannot be read.
 
     Args:
         filename (str): mmengine checkpoint, or a (``{'state_dict': ...}``)
-            state dict saved with ``torch.save``.
+            state dict saved with ``torch.save``; a local path or a URL.
+        map_location (str | Callable): Where tensors go, as for
+            ``torch.load``. Defaults to 'cpu'.
 
     Returns:
         dict: The checkpoint.
     """
-    _check_format(filename)
+    if '://' not in filename and not osp.isfile(filename):
+        raise ConfigError(f'checkpoint {filename!r} not found')
     try:
         checkpoint = CheckpointLoader.load_checkpoint(
-            filename, map_location='cpu', logger='current')
+            filename, map_location=map_location, logger='current')
     except pickle.UnpicklingError as error:
-        raise CheckpointMismatchError(_refusal(filename, error)) from None
-    except (RuntimeError, EOFError) as error:
-        raise CheckpointMismatchError(
-            f'checkpoint {filename} cannot be read: it is truncated or not '
-            f'a PyTorch checkpoint ({error})') from error
+        if _asks_for_code(error):
+            raise CheckpointMismatchError(_refusal(filename, error)) from None
+        raise _unreadable(filename, 'a pickle torch cannot read') from None
+    except (RuntimeError, EOFError, LookupError, struct.error) as error:
+        why = type(error).__name__
+        raise _unreadable(filename, f'{why} {str(error)[:200]}'.splitlines()
+                          [0].strip()) from error
     if not isinstance(checkpoint, dict):
         raise CheckpointMismatchError(
             f'checkpoint {filename} holds a {type(checkpoint).__name__}; '
@@ -115,25 +126,17 @@ def read_checkpoint(filename: str) -> dict:
     return checkpoint
 
 
-def _check_format(filename: str) -> None:
-    """Raise unless a local file starts as torch.save writes files.
+def _unreadable(filename: str, why: str) -> CheckpointMismatchError:
+    """The error of a file ``torch.load`` cannot read (text, image, cut)."""
+    return CheckpointMismatchError(
+        f'checkpoint {filename} cannot be read: it is truncated, or is not '
+        f'a PyTorch checkpoint (a .pth file saved by training): {why}')
 
-    ``torch.save`` writes a zip archive (``PK``), older versions a pickle
-    (``0x80``); anything else (a text file, an image) is refused here,
-    where ``torch.load`` would fail with an unrelated ``KeyError`` or
-    ``IndexError``.
 
-    Args:
-        filename (str): The checkpoint; URLs and remote paths pass.
-    """
-    if not osp.isfile(filename):
-        return
-    with open(filename, 'rb') as f:
-        head = f.read(8)
-    if not head.startswith((b'PK', b'\x80')):
-        raise CheckpointMismatchError(
-            f'checkpoint {filename} is not a PyTorch checkpoint (it starts '
-            f'with {head!r}); expected a .pth file saved by training')
+def _asks_for_code(error: pickle.UnpicklingError) -> bool:
+    """Whether torch refused a global the allowlist lacks (or our getattr)."""
+    text = str(error)
+    return text.startswith('checkpoint refused') or 'GLOBAL ' in text
 
 
 def _refusal(filename: str, error: pickle.UnpicklingError) -> str:
@@ -197,8 +200,17 @@ class StateDictDiff(NamedTuple):
     def __bool__(self) -> bool:
         return bool(self.missing or self.unexpected or self.shapes)
 
-    def summary(self) -> str:
-        """The differences in one line: counts, hint, a few examples."""
+    def summary(self, unexpected: str = 'unexpected') -> str:
+        """The differences in one line: counts, hint, a few examples.
+
+        Args:
+            unexpected (str): What to call an unexpected tensor in the
+                examples. Defaults to 'unexpected'.
+
+        Returns:
+            str: E.g. ``'2 tensors differ (1 missing, 1 of another
+            shape); e.g. a: missing; b: checkpoint (4,) vs model (3,)'``.
+        """
         kinds = dict(missing=self.missing, unexpected=self.unexpected)
         kinds['of another shape'] = self.shapes
         counts = [
@@ -206,7 +218,7 @@ class StateDictDiff(NamedTuple):
         ]
         total = len(self.missing) + len(self.unexpected) + len(self.shapes)
         examples = [f'{key}: missing' for key in self.missing[:2]]
-        examples += [f'{key}: unexpected' for key in self.unexpected[:2]]
+        examples += [f'{key}: {unexpected}' for key in self.unexpected[:2]]
         examples += self.shapes[:2]
         hint = f'; {self.hint}' if self.hint else ''
         return (f'{total} tensors differ ({", ".join(counts)}){hint}; e.g. '
@@ -280,9 +292,8 @@ def compare_state_dicts(expected: Dict[str, Tensor],
                         got: Dict[str, Tensor]) -> StateDictDiff:
     """Compare a checkpoint's tensors with a model's: the one comparison.
 
-    Used by every path that loads weights into a built model:
-    :func:`load_segmentor_checkpoint` (test, infer, export, quantize) and
-    ``SafeRunner.load_checkpoint`` (``load_from``, ``tools/test.py``).
+    Used by every path that loads weights into a built model
+    (:func:`load_weights`, ``StrictPretrained``).
 
     Args:
         expected (dict[str, Tensor]): The model's state dict.
@@ -308,89 +319,53 @@ def compare_state_dicts(expected: Dict[str, Tensor],
                          _hint(expected, got, missing, unexpected))
 
 
-def checkpoint_mismatches(expected: Dict[str, Tensor],
-                          got: Dict[str, Tensor]) -> List[str]:
-    """The model tensors a checkpoint lacks or has in another shape.
+def load_weights(model: nn.Module,
+                 checkpoint: dict,
+                 filename: str,
+                 config_name: str = 'the config',
+                 partial: bool = False) -> None:
+    """Load a checkpoint's weights into ``model``, all of them or none.
 
-    :func:`compare_state_dicts` as lines, without the unexpected tensors
-    (callers that load a part of a checkpoint, e.g. ``StrictPretrained``
-    with a ``prefix``, judge those themselves).
-
-    Args:
-        expected (dict[str, Tensor]): The model's state dict.
-        got (dict[str, Tensor]): The checkpoint's state dict.
-
-    Returns:
-        list[str]: One line per problem; empty if the checkpoint fits.
-    """
-    diff = compare_state_dicts(expected, got)
-    return [f'{key}: missing from the checkpoint'
-            for key in diff.missing] + diff.shapes
-
-
-def mismatch_error(filename: str, config_name: str,
-                   diff: StateDictDiff) -> CheckpointMismatchError:
-    """The one-line error of a checkpoint that does not fit a config.
+    mmengine's ``load_checkpoint`` only warns when tensors are missing,
+    unexpected or of another shape (e.g. a ResNet-34 checkpoint given to a
+    ResNet-18 config) and goes on with a half-loaded model. Here any
+    difference (:func:`compare_state_dicts`) is a one-line
+    :class:`~linknet_mm.errors.CheckpointMismatchError` naming the
+    checkpoint, the config and what differs, unless ``partial``. A
+    ``module.`` prefix (DDP) is stripped.
 
     Args:
-        filename (str): The checkpoint.
-        config_name (str): The config, as the user named it.
-        diff (StateDictDiff): What :func:`compare_state_dicts` found.
-
-    Returns:
-        CheckpointMismatchError: The error to raise.
+        model (nn.Module): Model to load into (unwrapped).
+        checkpoint (dict): What :func:`read_checkpoint` returned.
+        filename (str): The checkpoint's file, for messages.
+        config_name (str): How to name the model's config in messages.
+            Defaults to 'the config'.
+        partial (bool): Load the tensors that fit and warn of the rest
+            (the config's ``partial_load=True``). Defaults to False.
     """
-    return CheckpointMismatchError(
-        f'checkpoint {filename} does not fit the model of {config_name}: '
-        f'{diff.summary()}. Use the config it was trained with; to load '
-        'only the tensors that fit, on purpose, set partial_load=True '
-        '(--cfg-options partial_load=True)')
-
-
-def check_checkpoint_fits(
-        model: nn.Module,
-        filename: str,
-        config_name: str = 'the config',
-        state_dict: Optional[Dict[str, Tensor]] = None) -> Dict[str, Tensor]:
-    """Raise unless a checkpoint has exactly the model's tensors.
-
-    Args:
-        model (nn.Module): The built model (unwrapped).
-        filename (str): The checkpoint.
-        config_name (str): How to name the model's config. Defaults to
-            'the config'.
-        state_dict (dict, optional): The checkpoint's state dict, when
-            already read. Defaults to None (read here).
-
-    Returns:
-        dict[str, Tensor]: The checkpoint's state dict.
-
-    Raises:
-        CheckpointMismatchError: Tensors are missing, unexpected or of
-            another shape (see :func:`mismatch_error`).
-    """
-    if state_dict is None:
-        state_dict = state_dict_of(read_checkpoint(filename))
+    state_dict = state_dict_of(checkpoint)
     diff = compare_state_dicts(model.state_dict(), state_dict)
+    if diff and not partial:
+        raise CheckpointMismatchError(
+            f'checkpoint {filename} does not fit the model of {config_name}: '
+            f'{diff.summary()}. Use the config it was trained with; to load '
+            'only the tensors that fit, on purpose, set partial_load=True '
+            '(--cfg-options partial_load=True)')
     if diff:
-        raise mismatch_error(filename, config_name, diff)
-    return state_dict
+        print_log(
+            f'partial_load=True: checkpoint {filename} loaded in part '
+            f'into the model of {config_name}: {diff.summary()}',
+            logger='current',
+            level=logging.WARNING)
+    # what fits (all, unless partial) loads; mmengine warns of the rest
+    load_state_dict(model, state_dict, strict=False, logger='current')
 
 
 def load_segmentor_checkpoint(model: nn.Module,
                               filename: str,
                               config_name: str = 'the config',
                               partial: bool = False) -> dict:
-    """Load ``filename`` into ``model``; raise if it was made for another.
-
-    :func:`mmengine.runner.load_checkpoint` only warns when tensors are
-    missing, unexpected or of another shape (e.g. a ResNet-34 checkpoint
-    given to a ResNet-18 config) and goes on with a half-loaded model.
-    Here any difference is a one-line
-    :class:`~linknet_mm.errors.CheckpointMismatchError` naming the
-    checkpoint, the config and what differs (:func:`mismatch_error`), the
-    error ``SafeRunner`` raises for ``load_from``. A ``module.`` prefix
-    (DDP) is stripped.
+    """Read ``filename`` and load it into ``model`` (:func:`load_weights`).
 
     Args:
         model (nn.Module): Model to load into.
@@ -398,33 +373,15 @@ def load_segmentor_checkpoint(model: nn.Module,
             ``{'state_dict': ...}`` / state dict saved with ``torch.save``).
         config_name (str): How to name the model's config in errors.
             Defaults to 'the config'.
-        partial (bool): Load the tensors that fit and warn of the rest
-            (the config's ``partial_load=True``). Defaults to False.
+        partial (bool): Load the tensors that fit and warn of the rest.
+            Defaults to False.
 
     Returns:
         dict: The loaded checkpoint (its ``meta`` holds e.g.
         ``dataset_meta``).
     """
-    if not osp.isfile(filename):
-        raise FileNotFoundError(f'checkpoint {filename!r} not found')
     checkpoint = read_checkpoint(filename)
-    state_dict = state_dict_of(checkpoint)
-    if not partial:
-        check_checkpoint_fits(model, filename, config_name, state_dict)
-        load_state_dict(model, state_dict, strict=True, logger='current')
-        return checkpoint
-    diff = compare_state_dicts(model.state_dict(), state_dict)
-    if diff:
-        print_log(
-            f'partial_load=True: checkpoint {filename} loaded in part '
-            f'into the model of {config_name}: {diff.summary()}',
-            logger='current',
-            level=logging.WARNING)
-    fitting = model.state_dict()
-    fitting.update((key, value) for key, value in state_dict.items()
-                   if key in fitting
-                   and getattr(value, 'shape', None) == fitting[key].shape)
-    model.load_state_dict(fitting)
+    load_weights(model, checkpoint, filename, config_name, partial)
     return checkpoint
 
 

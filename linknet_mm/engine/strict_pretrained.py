@@ -21,8 +21,8 @@ import torch.nn as nn
 from mmengine.logging import print_log
 from mmengine.registry import WEIGHT_INITIALIZERS
 
-from ..errors import CheckpointMismatchError, PretrainedNotFoundError, shorten
-from .checkpoint import checkpoint_mismatches, read_checkpoint, state_dict_of
+from ..errors import CheckpointMismatchError, PretrainedNotFoundError
+from .checkpoint import compare_state_dicts, read_checkpoint, state_dict_of
 
 
 @WEIGHT_INITIALIZERS.register_module(name='StrictPretrained')
@@ -73,20 +73,15 @@ class StrictPretrainedInit:
                 for key, value in state_dict.items()
                 if key.startswith(self.prefix)
             }
-        expected = module.state_dict()
-        problems = checkpoint_mismatches(expected, state_dict)
-        problems += [
-            f'{key}: not a tensor of {type(module).__name__}'
-            for key in sorted(set(state_dict) - set(expected))
-        ]
-        if problems:
+        diff = compare_state_dicts(module.state_dict(), state_dict)
+        name = type(module).__name__
+        if diff:
             raise CheckpointMismatchError(
-                f'pretrained weights {self.checkpoint!r} do not fit '
-                f'{type(module).__name__} ({len(problems)} tensors): '
-                f'{shorten(problems)}')
+                f'pretrained weights {self.checkpoint!r} do not fit {name}: '
+                f'{diff.summary(unexpected=f"not a tensor of {name}")}')
         module.load_state_dict(state_dict, strict=False)
         print_log(
-            f'{type(module).__name__}: all {len(state_dict)} tensors loaded '
+            f'{name}: all {len(state_dict)} tensors loaded '
             f'from {self.checkpoint}',
             logger='current')
         for submodule in module.modules():

@@ -16,7 +16,7 @@ from linknet_mm.engine.checkpoint import (compare_state_dicts,
                                           history_buffer_getattr,
                                           load_segmentor_checkpoint,
                                           publish_checkpoint, read_checkpoint)
-from linknet_mm.errors import CheckpointMismatchError
+from linknet_mm.errors import CheckpointMismatchError, ConfigError
 
 
 class _RunsCommand:
@@ -113,7 +113,8 @@ def test_read_checkpoint_names_a_file_that_is_no_checkpoint(tmp_path, content):
     path.write_bytes(content)
     with pytest.raises(
             CheckpointMismatchError,
-            match=f'{path} is not a PyTorch checkpoint'):
+            match=f'{path} cannot be read: it is truncated, or is not a '
+            'PyTorch checkpoint'):
         read_checkpoint(str(path))
 
 
@@ -209,3 +210,9 @@ def test_partial_load_takes_what_fits_on_request(tmp_path):
     load_segmentor_checkpoint(model, str(path), 'r18.py', partial=True)
     assert torch.equal(model.backbone.layer1[1].conv1.weight,
                        source.backbone.layer1[1].conv1.weight)
+
+
+def test_a_missing_checkpoint_is_named(tmp_path):
+    path = tmp_path / 'gone.pth'
+    with pytest.raises(ConfigError, match=f"checkpoint '{path}' not found"):
+        read_checkpoint(str(path))

@@ -7,7 +7,7 @@ import logging
 import os
 import os.path as osp
 import shutil
-from typing import Dict, Optional, Union
+from typing import Callable, Dict, Optional, Union
 
 import torch
 import torch.nn as nn
@@ -21,7 +21,7 @@ from mmseg.registry import RUNNERS
 from torch.utils.data import DataLoader
 
 from ...errors import DiskFullError, TrainingInterrupted
-from ..checkpoint import check_checkpoint_fits
+from ..checkpoint import load_weights, read_checkpoint
 from .cpu_dist import init_cpu_dist
 from .faults import resume_hint, size_text, tensor_bytes
 from .memory_format import model_memory_format
@@ -49,8 +49,8 @@ class SafeRunner(Runner):
       what differs, where mmengine only logs a warning and tests a
       half-loaded model. Set ``partial_load = True``
       in the config to fine-tune from such a checkpoint (the mismatched
-      tensors keep their initialisation, with mmengine's warning). A
-      truncated or unreadable checkpoint is an error naming the file.
+      tensors keep their initialisation, with a warning). The file is read
+      once; a truncated or unreadable checkpoint is an error naming it.
     - Checkpoints are written under a temporary name and renamed, so a run
       killed while saving never leaves a truncated checkpoint that
       ``--resume`` would pick up; such ``*.pth.part`` leftovers are removed
@@ -233,39 +233,40 @@ class SafeRunner(Runner):
             print_log('memory_format: channels-last model', 'current')
         return model.to(memory_format=memory_format)
 
-    def load_checkpoint(self, filename: str, *args, **kwargs) -> dict:
+    def load_checkpoint(self,
+                        filename: str,
+                        map_location: Union[str, Callable] = 'cpu',
+                        strict: bool = False,
+                        revise_keys: Optional[list] = None) -> dict:
         """Load a checkpoint, refusing one that does not fit the model.
 
-        ``partial_load=True`` in the config loads what fits, as the stock
-        Runner does (``strict=False``, mmengine's warnings).
+        The stock method, with the file read once by
+        :func:`~linknet_mm.engine.checkpoint.read_checkpoint` and loaded by
+        :func:`~linknet_mm.engine.checkpoint.load_weights`:
+        ``partial_load=True`` in the config loads what fits.
 
         Args:
             filename (str): The checkpoint.
-            *args: For :meth:`mmengine.runner.Runner.load_checkpoint`.
-            **kwargs: For :meth:`mmengine.runner.Runner.load_checkpoint`.
+            map_location (str | Callable): As for ``torch.load``.
+                Defaults to 'cpu'.
+            strict (bool): Unused: loading is strict unless the config's
+                ``partial_load``. Defaults to False.
+            revise_keys (list, optional): Unused: a ``module.`` prefix is
+                stripped. Defaults to None.
 
         Returns:
             dict: The loaded checkpoint.
         """
-        if osp.isfile(filename) and not self.cfg.get('partial_load', False):
-            self._check_shapes(filename)
-        return super().load_checkpoint(filename, *args, **kwargs)
-
-    def _check_shapes(self, filename: str) -> None:
-        """Raise unless a local checkpoint has exactly the model's tensors.
-
-        Missing, unexpected and reshaped tensors are compared by
-        :func:`~linknet_mm.engine.checkpoint.compare_state_dicts`, as for
-        inference and export.
-
-        Args:
-            filename (str): The checkpoint.
-        """
+        checkpoint = read_checkpoint(filename, map_location)
+        self.call_hook('after_load_checkpoint', checkpoint=checkpoint)
         model = self.model
         if is_model_wrapper(model) or isinstance(model, BaseTTAModel):
             model = model.module  # where the stock Runner loads into
-        check_checkpoint_fits(model, filename, self.cfg.filename
-                              or 'this config')
+        load_weights(model, checkpoint, filename, self.cfg.filename
+                     or 'this config', self.cfg.get('partial_load', False))
+        self._has_loaded = True
+        self.logger.info(f'Load checkpoint from {filename}')
+        return checkpoint
 
     @master_only
     def save_checkpoint(self, out_dir: str, filename: str, *args,
