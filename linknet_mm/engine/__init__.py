@@ -1,10 +1,10 @@
-"""Engine: checkpoints (safe reading, loading, publishing), strict
+"""Engine: checkpoints (safe reading and loading), strict
 pretrained weights, the runner, hooks and ``--amp``."""
 from .amp import enable_amp
 from .checkpoint import (CheckpointMismatchError, StateDictDiff,
                          allow_mmengine_checkpoints, compare_state_dicts,
                          load_segmentor_checkpoint, load_weights,
-                         publish_checkpoint, read_checkpoint, state_dict_of)
+                         read_checkpoint, state_dict_of)
 from .hooks import TrainingCurvesHook
 from .optim_wrappers import CpuBf16OptimWrapper
 from .runner import SafeRunner, init_cpu_dist
@@ -17,5 +17,5 @@ __all__ = [
     'StateDictDiff', 'StrictPretrainedInit', 'TrainingCurvesHook',
     'allow_mmengine_checkpoints', 'compare_state_dicts', 'enable_amp',
     'init_cpu_dist', 'load_segmentor_checkpoint', 'load_weights',
-    'publish_checkpoint', 'read_checkpoint', 'state_dict_of'
+    'read_checkpoint', 'state_dict_of'
 ]

@@ -18,11 +18,9 @@ and what the keys imply), then mmengine's ``load_state_dict``. Every path
 that loads weights goes through them: ``SafeRunner.load_checkpoint``
 (``load_from``, ``--resume``, ``tools/test.py``),
 :func:`load_segmentor_checkpoint` (inference, export, quantization) and
-``StrictPretrained``. :func:`publish_checkpoint` writes a checkpoint for
-release (training state dropped, named by its hash).
+``StrictPretrained``.
 """
 import logging
-import os
 import os.path as osp
 import pickle
 import re
@@ -40,12 +38,9 @@ from mmseg.models.backbones import ResNet
 from torch import Tensor
 
 from ..errors import CheckpointMismatchError, ConfigError
-from ..utils.files import file_sha256
 
 #: Methods of ``HistoryBuffer`` that its pickled state refers to.
 HISTORY_BUFFER_METHODS = frozenset({'min', 'max', 'current', 'mean'})
-#: Training state a released model does not need.
-TRAINING_STATE = ('optimizer', 'param_schedulers', 'message_hub')
 #: A tensor of a ResNet block: stage, block, convolution.
 RESNET_BLOCK_KEY = re.compile(
     r'^backbone\.layer([1-4])\.(\d+)\.conv([1-3])\.weight$')
@@ -383,31 +378,3 @@ def load_segmentor_checkpoint(model: nn.Module,
     checkpoint = read_checkpoint(filename)
     load_weights(model, checkpoint, filename, config_name, partial)
     return checkpoint
-
-
-def publish_checkpoint(in_file: str, out_file: str) -> str:
-    """Write ``in_file`` without its training state, named by its hash.
-
-    The checkpoint is read with ``weights_only=True`` (the allowlist of
-    :func:`read_checkpoint`, so a checkpoint that asks
-    to run code is refused). The optimizer, scheduler and message-hub
-    state are dropped; weights and ``meta`` (class names, palette) stay.
-    The result goes to ``<out_file stem>-<first 8 hex of its SHA-256>.pth``,
-    written under a temporary name and renamed.
-
-    Args:
-        in_file (str): A checkpoint written by training.
-        out_file (str): Where to write, e.g. ``linknet_r18_brain.pth``.
-
-    Returns:
-        str: The final file name.
-    """
-    checkpoint = read_checkpoint(in_file)
-    for key in TRAINING_STATE:
-        checkpoint.pop(key, None)
-    stem = out_file[:-len('.pth')] if out_file.endswith('.pth') else out_file
-    partial = f'{stem}.pth.part'
-    torch.save(checkpoint, partial)
-    final = f'{stem}-{file_sha256(partial)[:8]}.pth'
-    os.replace(partial, final)
-    return osp.abspath(final)

@@ -1,10 +1,7 @@
 """engine.checkpoint: mmengine checkpoints load with weights_only=True
-(code never runs); a checkpoint of another model is refused in one line;
-publishing drops the training state."""
-import hashlib
+(code never runs); a checkpoint of another model is refused in one line."""
 import os
 import pickle
-import re
 
 import numpy as np
 import pytest
@@ -15,7 +12,7 @@ from mmengine.runner import load_checkpoint
 from linknet_mm.engine.checkpoint import (compare_state_dicts,
                                           history_buffer_getattr,
                                           load_segmentor_checkpoint,
-                                          publish_checkpoint, read_checkpoint)
+                                          read_checkpoint)
 from linknet_mm.errors import CheckpointMismatchError, ConfigError
 
 
@@ -116,27 +113,6 @@ def test_read_checkpoint_names_a_file_that_is_no_checkpoint(tmp_path, content):
             match=f'{path} cannot be read: it is truncated, or is not a '
             'PyTorch checkpoint'):
         read_checkpoint(str(path))
-
-
-def test_publish_drops_training_state_and_names_by_hash(tmp_path):
-    hub = MessageHub('publish_test')
-    hub.update_scalar('train/loss', 0.5)
-    source = tmp_path / 'iter_6.pth'
-    torch.save(
-        dict(
-            state_dict=dict(w=torch.ones(3)),
-            meta=dict(dataset_meta=dict(classes=('a', 'b'))),
-            optimizer=dict(state={}),
-            message_hub=hub.state_dict()), source)
-    final = publish_checkpoint(str(source), str(tmp_path / 'model.pth'))
-    match = re.fullmatch(r'.*/model-([0-9a-f]{8})\.pth', final)
-    assert match, final
-    content = open(final, 'rb').read()
-    assert hashlib.sha256(content).hexdigest()[:8] == match.group(1)
-    published = torch.load(final)  # weights_only=True
-    assert set(published) == {'state_dict', 'meta'}
-    assert torch.equal(published['state_dict']['w'], torch.ones(3))
-    assert not list(tmp_path.glob('*.part'))
 
 
 def _resnet_segmentor(depth):

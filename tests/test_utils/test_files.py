@@ -1,12 +1,10 @@
-"""utils.files: the content hash of a file, read in blocks."""
+"""utils.files: the content hash of a file."""
 import hashlib
 
-from linknet_mm.utils import files
 from linknet_mm.utils.files import file_sha256
 
 
-def test_file_sha256_over_several_blocks(tmp_path, monkeypatch):
-    monkeypatch.setattr(files, 'BLOCK', 7)
+def test_file_sha256(tmp_path):
     content = bytes(range(256)) * 3
     path = tmp_path / 'blob.bin'
     path.write_bytes(content)
