@@ -1,4 +1,4 @@
-"""Checkpoints: read them safely, load them into a model, publish them.
+"""Checkpoints: read them safely, load them into a model, all or nothing.
 
 ``torch.load`` reads mmengine checkpoints with ``weights_only=True``.
 
@@ -106,10 +106,9 @@ def read_checkpoint(filename: str,
     try:
         checkpoint = CheckpointLoader.load_checkpoint(
             filename, map_location=map_location, logger='current')
-    except pickle.UnpicklingError as error:
-        if _asks_for_code(error):
-            raise CheckpointMismatchError(_refusal(filename, error)) from None
-        raise _unreadable(filename, 'a pickle torch cannot read') from None
+    except pickle.UnpicklingError as error:  # torch's advice not chained
+        raise CheckpointMismatchError(
+            _refusal(filename, str(error))) from None
     except (RuntimeError, EOFError, LookupError, struct.error) as error:
         why = type(error).__name__
         raise _unreadable(filename, f'{why} {str(error)[:200]}'.splitlines()
@@ -128,13 +127,7 @@ def _unreadable(filename: str, why: str) -> CheckpointMismatchError:
         f'a PyTorch checkpoint (a .pth file saved by training): {why}')
 
 
-def _asks_for_code(error: pickle.UnpicklingError) -> bool:
-    """Whether torch refused a global the allowlist lacks (or our getattr)."""
-    text = str(error)
-    return text.startswith('checkpoint refused') or 'GLOBAL ' in text
-
-
-def _refusal(filename: str, error: pickle.UnpicklingError) -> str:
+def _refusal(filename: str, text: str) -> str:
     """One line saying why ``torch.load`` refused a checkpoint.
 
     torch's own message advises loading with ``weights_only=False``, which
@@ -142,20 +135,20 @@ def _refusal(filename: str, error: pickle.UnpicklingError) -> str:
 
     Args:
         filename (str): The checkpoint.
-        error (pickle.UnpicklingError): What ``torch.load`` raised.
+        text (str): The ``UnpicklingError`` ``torch.load`` raised.
 
     Returns:
         str: The message.
     """
-    text = str(error)
     if text.startswith('checkpoint refused'):  # history_buffer_getattr
         return f'{filename}: {text}'
     found = re.search(r'GLOBAL (\S+)', text)
-    asked = f' ({found.group(1)})' if found else ''
-    return (f'checkpoint {filename} refused: it asks to load code{asked} '
-            'that is not among the tensors, numbers and mmengine training '
-            'state a checkpoint holds; it was not run. Use checkpoints '
-            'from a source you trust')
+    if not found:  # not a pickle of torch.save: a text file, an image
+        return str(_unreadable(filename, 'a pickle torch cannot read'))
+    return (f'checkpoint {filename} refused: it asks to load code '
+            f'({found.group(1)}) that is not among the tensors, numbers and '
+            'mmengine training state a checkpoint holds; it was not run. '
+            'Use checkpoints from a source you trust')
 
 
 def state_dict_of(checkpoint: dict) -> Dict[str, Tensor]:

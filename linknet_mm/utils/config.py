@@ -4,7 +4,7 @@ import difflib
 import os
 import os.path as osp
 from pathlib import Path
-from typing import List, Optional, Union
+from typing import Optional, Union
 
 from mmengine.config import Config
 
@@ -102,6 +102,11 @@ def _config_file(path: str) -> Path:
 def _check_key(cfg: Config, key: str) -> None:
     """Raise if a dotted ``--cfg-options`` key has no existing parent.
 
+    A new last part under an existing dict is allowed (as mmengine allows
+    it) unless it is as close to a sibling as a typo is
+    (:data:`TYPO_RATIO`: ``max_iter`` for ``max_iters``, ``dept`` for
+    ``depth``), which would pass to the component and fail hours later.
+
     Args:
         cfg (Config): The config before merging.
         key (str): Dotted key, e.g. ``model.backbone.depth``.
@@ -109,7 +114,6 @@ def _check_key(cfg: Config, key: str) -> None:
     parts = key.split('.')
     node = cfg._cfg_dict.to_dict()
     for depth, part in enumerate(parts):
-        is_leaf = depth == len(parts) - 1
         known = list(node) if isinstance(node, dict) else []
         if isinstance(node, (list, tuple)) and part.isdigit():
             if int(part) >= len(node):
@@ -121,39 +125,22 @@ def _check_key(cfg: Config, key: str) -> None:
         if part in known:
             node = node[part]
             continue
-        if is_leaf and depth > 0 and isinstance(node, dict):
-            _check_new_leaf(key, part, known)
-            return  # a new argument of an existing component
         if depth == 0 and part in RUNTIME_KEYS:
             return
+        if depth == len(parts) - 1 and depth > 0 and isinstance(node, dict):
+            typo = difflib.get_close_matches(part, known, 1, TYPO_RATIO)
+            if not typo:
+                return  # a new argument of an existing component
+            raise ConfigError(
+                f'--cfg-options {key}: no such key; did you mean '
+                f'{".".join(parts[:-1] + typo)!r}? (a new key this close '
+                'to an existing one is taken for a typo)')
         close = difflib.get_close_matches(part, known, n=1)
         hint = f'; did you mean {".".join(parts[:depth] + close)!r}?' \
             if close else ''
         where = '.'.join(parts[:depth]) or 'the top level of the config'
         raise ConfigError(f'--cfg-options {key}: {where} has no key '
                           f'{part!r}{hint}')
-
-
-def _check_new_leaf(key: str, leaf: str, known: List[str]) -> None:
-    """Refuse a new leaf that is a typo of a sibling key.
-
-    A key as close to an existing key of the same dict as a typo is
-    (:data:`TYPO_RATIO`: ``max_iter`` for ``max_iters``, ``intervl`` for
-    ``interval``, ``dept`` for ``depth``) is taken for one, which would
-    otherwise pass to the component and fail hours later; other new keys
-    stay allowed, as mmengine allows them.
-
-    Args:
-        key (str): The full dotted key, for the message.
-        leaf (str): Its last part, not in ``known``.
-        known (list[str]): The keys of its parent.
-    """
-    close = difflib.get_close_matches(leaf, known, n=1, cutoff=TYPO_RATIO)
-    if close:
-        suggestion = key[:len(key) - len(leaf)] + close[0]
-        raise ConfigError(f'--cfg-options {key}: no such key; did you mean '
-                          f'{suggestion!r}? (a new key this close to an '
-                          'existing one is taken for a typo)')
 
 
 def check_work_dir(work_dir: str, option: str = '--work-dir') -> None:

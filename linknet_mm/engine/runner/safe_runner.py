@@ -35,59 +35,34 @@ DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 class SafeRunner(Runner):
     """:class:`mmengine.runner.Runner` with these fixes, stock otherwise.
 
-    - Distributed runs without GPUs: stock mmengine calls
-      ``torch.cuda.set_device`` when it joins the process group and gives
-      DDP ``device_ids``, both of which fail on a CPU-only machine. When the
-      run is distributed and :func:`mmengine.device.get_device` is 'cpu',
-      this runner joins with the gloo backend and wraps the model in DDP
-      without ``device_ids``. On any accelerator it does what the stock
-      Runner does.
-    - ``load_from`` / ``tools/test.py CKPT`` refuse a checkpoint that
-      lacks model tensors, has tensors the model lacks (e.g. a ResNet-34's
-      for a ResNet-18 config) or has them in other shapes (e.g. another
-      ``num_classes``) with one line naming the checkpoint, the config and
-      what differs, where mmengine only logs a warning and tests a
-      half-loaded model. Set ``partial_load = True``
-      in the config to fine-tune from such a checkpoint (the mismatched
-      tensors keep their initialisation, with a warning). The file is read
-      once; a truncated or unreadable checkpoint is an error naming it.
-    - Checkpoints are written under a temporary name and renamed, so a run
-      killed while saving never leaves a truncated checkpoint that
-      ``--resume`` would pick up; such ``*.pth.part`` leftovers are removed
-      when the next run starts in the work dir. A save that fails (a full
-      disk, Ctrl-C) removes its partial file at once; a full disk is a
-      :class:`~linknet_mm.errors.DiskFullError` naming the work dir, the
-      space needed and the command that resumes.
-    - Ctrl-C while training raises
-      :class:`~linknet_mm.errors.TrainingInterrupted`: after which
-      iteration it stopped, the last good checkpoint, the command that
-      resumes.
-    - One training run per work dir: a second run started in it while the
-      first trains stops at once, naming the other process
-      (:func:`~linknet_mm.engine.runner.work_dir_lock.work_dir_lock`).
-      ``tools/train.py`` takes the lock before the runner is built, so a
-      refused run writes nothing there; a runner built while another run
-      trains in its work dir (``tools/test.py`` beside training, or
-      mmseg's stock ``tools/train.py`` before its refusal) does not dump
-      its config over the running one's.
-    - Before the first training iteration, the first validation sample is
-      loaded, so a validation set that cannot be read (swapped halves,
-      unreadable files, masks of another encoding) stops the run before
-      training time is spent, not at the first validation.
-    - The model is put in the memory format of the config's
-      ``memory_format`` (``'auto'``: channels-last for ``--amp`` bf16
-      training on CPUs with AVX-512;
-      see :func:`~linknet_mm.engine.runner.memory_format.
-      model_memory_format`) before it is wrapped, for training and
-      testing alike.
-    - ``num_workers=0`` just works: ``persistent_workers``, which torch
-      refuses without workers, is switched off for such a dataloader.
+    - Distributed without GPUs: when :func:`mmengine.device.get_device` is
+      'cpu', it joins with gloo (:func:`~.cpu_dist.init_cpu_dist`; stock
+      mmengine calls ``torch.cuda.set_device``) and wraps DDP without
+      ``device_ids``. On an accelerator it does what the stock Runner does.
+    - ``load_from``, ``--resume`` and ``tools/test.py CKPT`` read the file
+      once and refuse a checkpoint whose tensors do not fit the model (a
+      ResNet-34's for a ResNet-18 config, another ``num_classes``) in one
+      line, where mmengine warns and goes on half-loaded;
+      ``partial_load = True`` in the config loads what fits
+      (:func:`~linknet_mm.engine.checkpoint.load_weights`).
+    - Checkpoints are written under a temporary name and renamed; leftover
+      ``*.pth.part`` files are removed when the next run starts. A full
+      disk is a :class:`~linknet_mm.errors.DiskFullError`, Ctrl-C a
+      :class:`~linknet_mm.errors.TrainingInterrupted`, both naming the last
+      good checkpoint and the command that resumes.
+    - One training run per work dir
+      (:func:`~.work_dir_lock.work_dir_lock`); a runner built while another
+      run trains there does not dump its config over the running one's.
+    - The first validation sample is loaded before training, so a
+      validation set that cannot be read stops the run at once.
+    - The model takes the config's ``memory_format``
+      (:func:`~.memory_format.model_memory_format`) before it is wrapped.
+    - ``num_workers=0`` drops ``persistent_workers``, which torch refuses.
 
     Selected with ``runner_type = 'SafeRunner'`` (in
-    ``configs/_base_/default_runtime.py``), which the stock mmseg
-    ``tools/train.py`` honours too. Nothing in it is specific to LinkNet:
-    any mmseg config can use it. ``'LinkNetRunner'``, its first name, still
-    selects it.
+    ``configs/_base_/default_runtime.py``), which mmseg's stock
+    ``tools/train.py`` honours too; nothing in it is specific to LinkNet.
+    ``'LinkNetRunner'``, its first name, still selects it.
     """
 
     def train(self) -> nn.Module:
@@ -236,23 +211,20 @@ class SafeRunner(Runner):
     def load_checkpoint(self,
                         filename: str,
                         map_location: Union[str, Callable] = 'cpu',
-                        strict: bool = False,
-                        revise_keys: Optional[list] = None) -> dict:
-        """Load a checkpoint, refusing one that does not fit the model.
+                        **kwargs) -> dict:
+        """The stock method, reading the file once and loading all of it.
 
-        The stock method, with the file read once by
-        :func:`~linknet_mm.engine.checkpoint.read_checkpoint` and loaded by
-        :func:`~linknet_mm.engine.checkpoint.load_weights`:
-        ``partial_load=True`` in the config loads what fits.
+        :func:`~linknet_mm.engine.checkpoint.read_checkpoint`, the
+        ``after_load_checkpoint`` hooks, then
+        :func:`~linknet_mm.engine.checkpoint.load_weights`, strict unless
+        the config's ``partial_load``.
 
         Args:
             filename (str): The checkpoint.
             map_location (str | Callable): As for ``torch.load``.
                 Defaults to 'cpu'.
-            strict (bool): Unused: loading is strict unless the config's
-                ``partial_load``. Defaults to False.
-            revise_keys (list, optional): Unused: a ``module.`` prefix is
-                stripped. Defaults to None.
+            **kwargs: The stock ``strict`` and ``revise_keys``, unused (a
+                ``module.`` prefix is stripped).
 
         Returns:
             dict: The loaded checkpoint.
