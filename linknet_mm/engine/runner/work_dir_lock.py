@@ -97,26 +97,23 @@ def work_dir_lock(work_dir: str) -> Iterator[None]:
     Raises:
         WorkDirInUseError: If another run holds the lock.
     """
-    path = osp.join(work_dir, LOCK_NAME)
-    me = _me()
-    fd = None
-    while fd is None:
-        try:
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            continue
-        except FileExistsError:
-            owner = _owner(path)
-        if owner == me:
-            break  # re-entered: the outer holder releases it
+    path, me = osp.join(work_dir, LOCK_NAME), _me()
+    owner = _owner(path)
+    if owner == me:
+        yield  # re-entered: the outer holder releases it
+        return
+    if osp.exists(path):
         if not _ended(owner):
             raise _refusal(work_dir, lock_holder(work_dir) or 'unreadable')
         print_log(
             f'{path}: taking over the lock of process {owner[1]}, '
             'which has ended', 'current')
         os.remove(path)
-    if fd is None:
-        yield
-        return
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+    except FileExistsError:  # another run took it just now
+        raise _refusal(work_dir, lock_holder(work_dir)
+                       or 'unreadable') from None
     with os.fdopen(fd, 'w') as f:
         f.write(f'{me[0]} {me[1]}')
     try:
