@@ -9,6 +9,5 @@ Not part of ``import linknet_mm`` (nothing is registered here):
   (``tools/analysis_tools/benchmark.py``);
 * :mod:`.label_decoding`: exactness of the Cityscapes colour decoder
   (``tools/analysis_tools/benchmark_label_decoding.py``);
-* :mod:`.per_image_report`: per-image Dice by size, worst images;
 * :mod:`.class_report`: per-class IoU by coverage, largest confusions.
 """
