@@ -9,5 +9,4 @@ Not part of ``import linknet_mm`` (nothing is registered here):
   (``tools/analysis_tools/benchmark.py``);
 * :mod:`.label_decoding`: exactness of the Cityscapes colour decoder
   (``tools/analysis_tools/benchmark_label_decoding.py``);
-* :mod:`.class_report`: per-class IoU by coverage, largest confusions.
 """
