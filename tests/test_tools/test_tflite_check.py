@@ -147,7 +147,8 @@ def test_deeplab_encoder_reproduced_layer_by_layer(tmp_path):
         [str(real_data('cityscapes_pairs') / 'val')],
         photo_halves=True,
         size=513)
-    results = check.check_encoder_conversion(src, cfg, dict(list(images.items())[:1]))
+    results = check.check_encoder_conversion(
+        src, cfg, dict(list(images.items())[:1]))
     layers = results['layers']['layers']
     assert len(layers) == 51
     assert results['input_max_diff'] <= INPUT_TOLERANCE

@@ -1,25 +1,16 @@
 """Benchmark decoding the colour label half of Cityscapes pairs.
 
-Prints, on one CPU core:
-
-* composites per second for JPEG decode + split + label decoding, the path
-  ``LoadCityscapesPair`` + ``DecodeCityscapesColors`` take (median of
-  ``--runs`` runs over the generated composites);
-* exactness (share of pixels decoded to their true trainId, over all pixels
-  and away from edges, i.e. where the true map's 3x3 neighbourhood is one
-  class) of the lookup-table decoder and of plain nearest-palette decoding,
-  on generated composites (true trainIds known: the class covering most of
-  each pixel) and, with ``--gtfine-dir``, on composites built from real
-  ``*_gtFine_labelIds.png`` maps: coloured, resized to 256x256 with area
-  and bicubic interpolation, JPEG quality 90 and 95. Their truth is the
-  labelIds resized with nearest neighbour, both OpenCV's ``INTER_NEAREST``
-  (samples the top-left of each source block) and the pixel-centre
-  ``INTER_NEAREST_EXACT``; polegroup pixels (pole's colour, ignored
-  trainId) are left out;
-* with ``--pairs-dir``, the JPEG noise of real composites' colour maps:
-  the labels decoded after one more JPEG compression of each colour half
-  (``--requality``) against the labels decoded from the file, as pixel
-  agreement and mIoU.
+Prints, on one CPU core: composites per second for JPEG decode + split +
+label decoding (the dataset's path; median of ``--runs`` runs); the
+exactness (pixels decoded to their true trainId, over all pixels and away
+from edges: where the true map's 3x3 neighbourhood is one class) of the
+lookup-table decoder and of plain nearest-palette decoding, on generated
+composites and, with ``--gtfine-dir``, on composites built from real
+``*_gtFine_labelIds.png`` maps (area and bicubic resizes to 256x256, JPEG
+90 and 95; truth: the labelIds resized by ``INTER_NEAREST`` and by the
+pixel-centre ``INTER_NEAREST_EXACT``; polegroup left out); with
+``--pairs-dir``, the JPEG noise of real colour maps: the labels after one
+more compression (``--requality``) against those of the file.
 
 Example::
 

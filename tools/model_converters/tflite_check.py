@@ -100,8 +100,9 @@ def _logits(backbone: torch.nn.Module, rest: list, inputs: Tensor) -> Tensor:
         return F.conv2d(pooled, *classifier).flatten(1)
 
 
-def check_encoder_conversion(tflite_path: str, cfg: Config,
-                             images: Dict[str, np.ndarray]) -> Dict[str, object]:
+def check_encoder_conversion(
+        tflite_path: str, cfg: Config,
+        images: Dict[str, np.ndarray]) -> Dict[str, object]:
     """Check an encoder taken from a segmentation network (DeepLabV3).
 
     Passes when the config's normalised input is within
