@@ -81,9 +81,9 @@ def shared_weights(name: str) -> Path:
 @pytest.fixture(scope='session')
 def converted_mobilenet(tmp_path_factory) -> Path:
     """The real TFLite MobileNetV2 converted to an mmseg checkpoint."""
-    from linknet_mm.models.converters import convert_mobilenetv2_tflite
+    converter = tool_module('model_converters/mobilenetv2_tflite2mmseg.py')
     path = tmp_path_factory.mktemp('converted') / 'mobilenet_v2.pth'
-    convert_mobilenetv2_tflite(
+    converter.convert_mobilenetv2_tflite(
         str(shared_weights(MOBILENET_TFLITE)), str(path))
     return path
 

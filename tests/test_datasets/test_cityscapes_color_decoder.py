@@ -6,10 +6,8 @@ import cv2
 import numpy as np
 import pytest
 
-from conftest import real_data
+from conftest import real_data, tool_module
 
-from linknet_mm.analysis.label_decoding import (exactness,
-                                                nearest_palette_decode)
 from linknet_mm.datasets.cityscapes_color_decoder import (
     CityscapesColorDecoder, palette_colors)
 from linknet_mm.datasets.cityscapes_labels import label_id_to_train_id
@@ -17,6 +15,9 @@ from linknet_mm.synthetic.cityscapes_pairs import (
     encode_jpeg, pair_from_label_ids, render_cityscapes_pair)
 
 POLEGROUP = 18
+_scores = tool_module('analysis_tools/label_decoding_scores.py')
+exactness, nearest_palette_decode = (_scores.exactness,
+                                     _scores.nearest_palette_decode)
 
 
 def _jpeg_label_half(composite, quality):

@@ -1,25 +1,16 @@
 """Benchmark decoding the colour label half of Cityscapes pairs.
 
-Prints, on one CPU core:
-
-* composites per second for JPEG decode + split + label decoding, the path
-  ``LoadCityscapesPair`` + ``DecodeCityscapesColors`` take (median of
-  ``--runs`` runs over the generated composites);
-* exactness (share of pixels decoded to their true trainId, over all pixels
-  and away from edges, i.e. where the true map's 3x3 neighbourhood is one
-  class) of the lookup-table decoder and of plain nearest-palette decoding,
-  on generated composites (true trainIds known: the class covering most of
-  each pixel) and, with ``--gtfine-dir``, on composites built from real
-  ``*_gtFine_labelIds.png`` maps: coloured, resized to 256x256 with area
-  and bicubic interpolation, JPEG quality 90 and 95. Their truth is the
-  labelIds resized with nearest neighbour, both OpenCV's ``INTER_NEAREST``
-  (samples the top-left of each source block) and the pixel-centre
-  ``INTER_NEAREST_EXACT``; polegroup pixels (pole's colour, ignored
-  trainId) are left out;
-* with ``--pairs-dir``, the JPEG noise of real composites' colour maps:
-  the labels decoded after one more JPEG compression of each colour half
-  (``--requality``) against the labels decoded from the file, as pixel
-  agreement and mIoU.
+Prints, on one CPU core: composites per second for JPEG decode + split +
+label decoding (the dataset's path; median of ``--runs`` runs); the
+exactness (pixels decoded to their true trainId, over all pixels and away
+from edges: where the true map's 3x3 neighbourhood is one class) of the
+lookup-table decoder and of plain nearest-palette decoding, on generated
+composites and, with ``--gtfine-dir``, on composites built from real
+``*_gtFine_labelIds.png`` maps (area and bicubic resizes to 256x256, JPEG
+90 and 95; truth: the labelIds resized by ``INTER_NEAREST`` and by the
+pixel-centre ``INTER_NEAREST_EXACT``; polegroup left out); with
+``--pairs-dir``, the JPEG noise of real colour maps: the labels after one
+more compression (``--requality``) against those of the file.
 
 Example::
 
@@ -29,28 +20,68 @@ Example::
 """
 import argparse
 import glob
+import os
 import os.path as osp
+import statistics
 import sys
+import time
+from typing import Dict, List, Sequence
 
-from linknet_mm.analysis.label_decoding import (QUALITY,
-                                                composites_per_second,
-                                                generated_samples,
-                                                nearest_palette_decode,
-                                                print_scores,
-                                                real_layout_samples,
-                                                recompression_noise,
-                                                use_one_core)
-from linknet_mm.utils import cpu_summary
+import cv2
+import torch
+from label_decoding_scores import (QUALITY, Decoder, Sample,
+                                   generated_samples, label_half,
+                                   nearest_palette_decode,
+                                   real_layout_samples, recompression_noise,
+                                   score)
+
 from linknet_mm.datasets.cityscapes_color_decoder import \
     CityscapesColorDecoder
+from linknet_mm.utils import cpu_summary
+
+
+def use_one_core() -> None:
+    """Pin the process to one CPU; OpenCV and torch single-threaded."""
+    if hasattr(os, 'sched_setaffinity'):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    cv2.setNumThreads(1)
+    torch.set_num_threads(1)
+
+
+def composites_per_second(contents: Sequence[bytes], decode: Decoder,
+                          runs: int) -> Dict[str, float]:
+    """Median composites per second of JPEG decode + split + label decoding
+    by wall-clock (``'wall'``) and by this process's CPU time (``'cpu'``,
+    not slowed down by other processes), and of label decoding alone by
+    wall-clock (``'labels'``), over ``runs`` timed runs."""
+    halves = [label_half(content) for content in contents]
+    decode(halves[0])  # build the lookup tables outside the timing
+    rates: Dict[str, List[float]] = {'wall': [], 'cpu': [], 'labels': []}
+    for _ in range(runs):
+        wall, cpu = time.perf_counter(), time.process_time()
+        for content in contents:
+            decode(label_half(content))
+        rates['wall'].append(len(contents) / (time.perf_counter() - wall))
+        rates['cpu'].append(len(contents) / (time.process_time() - cpu))
+        wall = time.perf_counter()
+        for half in halves:
+            decode(half)
+        rates['labels'].append(len(halves) / (time.perf_counter() - wall))
+    return {name: statistics.median(values) for name, values in rates.items()}
+
+
+def print_scores(title: str, samples: Sequence[Sample],
+                 decoders: Dict[str, Decoder]) -> None:
+    """Print the exactness of each decoder (name -> decoder) on samples."""
+    print(title)
+    print(f'  {"decoder":<18}{"all pixels":>12}{"away from edges":>18}')
+    for name, decode in decoders.items():
+        total, away = score(samples, decode)
+        print(f'  {name:<18}{total:>11.2f}%{away:>17.2f}%')
 
 
 def parse_args() -> argparse.Namespace:
-    """Parse the command line.
-
-    Returns:
-        argparse.Namespace: The arguments.
-    """
+    """Parse the command line."""
     parser = argparse.ArgumentParser(
         description='Speed and exactness of Cityscapes colour-label '
         'decoding (one CPU core)')
@@ -108,13 +139,8 @@ def main() -> None:
 
 def print_recompression(pairs_dir: str, qualities: list,
                         decode: CityscapesColorDecoder) -> None:
-    """Print how far real labels move under one more JPEG compression.
-
-    Args:
-        pairs_dir (str): Folder of composites.
-        qualities (list): JPEG qualities of the second compression.
-        decode (CityscapesColorDecoder): The decoder.
-    """
+    """Print how far the labels of the composites in ``pairs_dir`` move
+    under one more JPEG compression at each of ``qualities``."""
     paths = sorted(glob.glob(osp.join(glob.escape(pairs_dir), '*.jpg')))
     if not paths:
         sys.exit(f'error: --pairs-dir {pairs_dir} has no *.jpg composites')

@@ -2,10 +2,11 @@
 
 Reads ``per_image_dice.json`` (written to the work dir by ``tools/test.py
 CONFIG CKPT --out DIR`` with a ``test_evaluator`` that has
-``per_image_classes``), prints the
-per-image Dice by the class's area and the worst images, and, with
-``--vis-dir`` (the ``--show-dir`` of the same test run), writes two
-figures: the worst images and a sample spread evenly over the ranking.
+``per_image_classes``), prints the per-image Dice by the class's area and
+the worst images, and, with ``--vis-dir`` (the ``--show-dir`` of the same
+test run), writes two figures: the worst images and a sample spread evenly
+over the ranking (from the best to the worst, so that the figure shows
+the whole range rather than hand-picked successes).
 
 Example::
 
@@ -17,17 +18,104 @@ Example::
         --vis-dir work_dirs/brain_test/vis --out-dir report
 """
 import argparse
+import glob
+import json
 import os
 import os.path as osp
 import sys
+from typing import List, NamedTuple, Sequence, Tuple
 
 import cv2
+import numpy as np
 
-from linknet_mm.analysis.per_image_report import (PerImageScores,
-                                                  dice_by_size, find_panel,
-                                                  load_per_image, spread,
-                                                  worst)
+from linknet_mm.evaluation.metrics.per_image_dice import area_bin_names
 from linknet_mm.visualization.gallery import make_gallery
+
+
+class PerImageScores(NamedTuple):
+    """Per-image scores of one class, in the order the test ran."""
+    img_paths: List[str]
+    dice: np.ndarray  # percent
+    gt_percent: np.ndarray  # the class's area, percent of the image
+
+
+def load_per_image(path: str, class_name: str) -> PerImageScores:
+    """Read one class's scores from ``per_image_dice.json``."""
+    if not osp.isfile(path):
+        raise FileNotFoundError(
+            f'{path} not found: run tools/test.py with --out DIR and a '
+            'test_evaluator with per_image_classes to write it')
+    with open(path) as f:
+        rows = json.load(f)
+    missing = [r['img_path'] for r in rows if class_name not in r['Dice']]
+    if missing or not rows:
+        known = sorted(rows[0]['Dice']) if rows else []
+        raise ValueError(f'{path} has no per-image Dice of {class_name!r} '
+                         f'(it has {known})')
+    return PerImageScores([r['img_path'] for r in rows],
+                          np.array([r['Dice'][class_name] for r in rows]),
+                          np.array([r['gt_percent'][class_name]
+                                    for r in rows]))
+
+
+def dice_by_size(scores: PerImageScores, area_bins: Sequence[float]
+                 ) -> List[Tuple[str, int, float, float]]:
+    """``(bin, images, mean, median)`` of per-image Dice per area bin
+    (increasing edges, percent), then ``'absent'`` (images without the
+    class), if any."""
+    present = scores.gt_percent > 0
+    which = np.digitize(scores.gt_percent, area_bins)
+    groups = [(name, present & (which == i))
+              for i, name in enumerate(area_bin_names(area_bins))]
+    if not present.all():
+        groups.append(('absent', ~present))
+    return [(name, int(members.sum()),
+             float(np.mean(scores.dice[members])) if members.any()
+             else float('nan'),
+             float(np.median(scores.dice[members])) if members.any()
+             else float('nan')) for name, members in groups]
+
+
+def worst(scores: PerImageScores, count: int) -> List[int]:
+    """Indices of the ``count`` lowest Dice, lowest first (ties: test order).
+    """
+    return [int(i) for i in np.argsort(scores.dice, kind='stable')[:count]]
+
+
+def spread(scores: PerImageScores, count: int) -> List[int]:
+    """Indices of ``count`` images evenly spaced over the Dice ranking,
+    best first."""
+    order = np.argsort(-scores.dice, kind='stable')
+    positions = np.linspace(0, len(order) - 1, min(count, len(order)))
+    return [int(order[p]) for p in positions.round().astype(int)]
+
+
+def find_panel(vis_dir: str, img_path: str) -> str:
+    """The ``test_<file name>_<step>.png`` panel that ``tools/test.py
+    --show-dir`` (mmseg's ``SegVisualizationHook``) drew below ``vis_dir``
+    for ``img_path``."""
+    name = glob.escape(f'test_{osp.basename(img_path)}')
+    found = sorted(glob.glob(osp.join(glob.escape(vis_dir), '**',
+                                      f'{name}_*.png'), recursive=True))
+    if not found:
+        raise FileNotFoundError(
+            f'no panel test_{osp.basename(img_path)}_*.png below {vis_dir}: '
+            'draw them with tools/test.py --show-dir')
+    return found[-1]
+
+
+def draw(scores: PerImageScores, indices: list, vis_dir: str, path: str,
+         width: int) -> None:
+    """Write a figure of the panels of ``indices``, captioned with Dice."""
+    panels = [cv2.imread(find_panel(vis_dir, scores.img_paths[i]))
+              for i in indices]
+    captions = [
+        f'{osp.basename(scores.img_paths[i])}: Dice {scores.dice[i]:.1f}, '
+        f'area {scores.gt_percent[i]:.2f}% (image | truth | prediction)'
+        for i in indices
+    ]
+    cv2.imwrite(path, make_gallery(panels, captions, width))
+    print(f'written: {path}')
 
 
 def parse_args() -> argparse.Namespace:
@@ -36,8 +124,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('per_image_json', help='per_image_dice.json')
     parser.add_argument('--class', dest='class_name', default='tumor',
                         help='class to analyse (default: tumor)')
-    parser.add_argument('--area-bins', type=float, nargs='+',
-                        default=[1, 2],
+    parser.add_argument('--area-bins', type=float, nargs='+', default=[1, 2],
                         help='size-bin edges, percent of the image')
     parser.add_argument('--worst', type=int, default=5,
                         help='how many worst images to list and draw')
@@ -51,28 +138,6 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def draw(scores: PerImageScores, indices: list, vis_dir: str,
-         path: str, width: int) -> None:
-    """Write a figure of the panels of ``indices``, captioned with Dice.
-
-    Args:
-        scores (PerImageScores): The scores.
-        indices (list): Which images.
-        vis_dir (str): Where the test run drew its panels.
-        path (str): Output PNG.
-        width (int): Panel width.
-    """
-    panels = [cv2.imread(find_panel(vis_dir, scores.img_paths[i]))
-              for i in indices]
-    captions = [
-        f'{osp.basename(scores.img_paths[i])}: Dice {scores.dice[i]:.1f}, '
-        f'area {scores.gt_percent[i]:.2f}% (image | truth | prediction)'
-        for i in indices
-    ]
-    cv2.imwrite(path, make_gallery(panels, captions, width))
-    print(f'written: {path}')
-
-
 def main() -> None:
     """Print the tables and draw the figures."""
     args = parse_args()
@@ -80,9 +145,8 @@ def main() -> None:
     print(f'{len(scores.dice)} images, per-image Dice of '
           f'{args.class_name!r}: mean {scores.dice.mean():.2f}')
     print(f'{"area":>8} {"images":>7} {"mean":>7} {"median":>7}')
-    for row in dice_by_size(scores, args.area_bins):
-        print(f'{row.name:>8} {row.count:>7} {row.mean:>7.2f} '
-              f'{row.median:>7.2f}')
+    for name, count, mean, median in dice_by_size(scores, args.area_bins):
+        print(f'{name:>8} {count:>7} {mean:>7.2f} {median:>7.2f}')
     print(f'worst {args.worst}:')
     for i in worst(scores, args.worst):
         print(f'  {scores.img_paths[i]}  Dice {scores.dice[i]:.2f}  '

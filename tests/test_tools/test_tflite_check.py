@@ -2,22 +2,20 @@
 import numpy as np
 import pytest
 import torch
-import torch.nn as nn
 from mmcv.cnn.bricks.conv2d_adaptive_padding import Conv2dAdaptivePadding
 from mmengine.config import Config
 
 from conftest import (CONFIGS, DEEPLAB_TFLITE, MOBILENET_TFLITE, real_data,
-                      shared_weights)
-from linknet_mm.analysis.conversion_check import (INPUT_TOLERANCE,
-                                                  check_conversion,
-                                                  check_encoder_conversion,
-                                                  read_check_images,
-                                                  tf_same_padding)
-from linknet_mm.analysis.layerwise_check import (MIN_WITHIN_ONE_STEP,
-                                                 fake_quantize)
-from linknet_mm.analysis.tflite_reference import input_size
-from linknet_mm.models.converters import convert_mobilenetv2_tflite
+                      shared_weights, tool_module)
 from linknet_mm.errors import ImageReadError, InputError
+
+check = tool_module('model_converters/tflite_check.py')
+interpreter = tool_module('model_converters/tflite_interpreter.py')
+read_check_images = tool_module(
+    'model_converters/check_mobilenetv2_tflite.py').read_check_images
+converter = tool_module('model_converters/mobilenetv2_tflite2mmseg.py')
+INPUT_TOLERANCE = check.INPUT_TOLERANCE
+MIN_WITHIN_ONE_STEP = interpreter.MIN_WITHIN_ONE_STEP
 
 CONFIG = CONFIGS / 'linknet' / (
     'linknet_mobilenet-v2-in1k-pre_1xb8-3k_brain-tumor-256x256.py')
@@ -46,7 +44,7 @@ def images():
 
 @pytest.fixture(scope='module')
 def results(converted_mobilenet, images):
-    return check_conversion(
+    return check.check_conversion(
         str(shared_weights(MOBILENET_TFLITE)), _config(converted_mobilenet),
         images)
 
@@ -84,7 +82,7 @@ def test_wrong_normalisation_is_caught(converted_mobilenet, images, results):
         converted_mobilenet,
         mean=[123.675, 116.28, 103.53],
         std=[58.395, 57.12, 57.375])
-    wrong = check_conversion(
+    wrong = check.check_conversion(
         str(shared_weights(MOBILENET_TFLITE)), imagenet, images)
     assert not wrong['passed']
     assert wrong['input_max_diff'] > 10 * INPUT_TOLERANCE
@@ -92,27 +90,19 @@ def test_wrong_normalisation_is_caught(converted_mobilenet, images, results):
         assert wrong[run]['agreement'] < results[run]['agreement'] - 0.2
 
 
-def test_tf_same_padding_pads_bottom_right_on_even_inputs():
-    conv = nn.Conv2d(1, 1, 3, stride=2, padding=1, bias=False)
-    reference = Conv2dAdaptivePadding(1, 1, 3, stride=2, bias=False)
-    reference.weight.data.copy_(conv.weight.data)
-    undo = tf_same_padding(conv)
-    for size in (8, 9):  # even: bottom/right only; odd: both sides
-        x = torch.randn(1, 1, size, size)
-        assert torch.allclose(conv(x), reference(x), atol=1e-6)
-    x = torch.zeros(1, 1, 4, 4)
-    x[0, 0, 0, 0] = 1.0  # top-left pixel: TF's window starts on it
-    conv.weight.data.fill_(0)
-    conv.weight.data[0, 0, 0, 0] = 1.0
-    assert conv(x)[0, 0, 0, 0] == 1.0
-    for step in undo:
-        step()
-    assert conv.padding == (1, 1) and conv(x)[0, 0, 0, 0] == 0.0
+def test_tf_padding_is_mmcvs_adaptive_padding(converted_mobilenet):
+    config = check.build_backbone(_config(converted_mobilenet))
+    tf_same = check.build_backbone(_config(converted_mobilenet), tf_same=True)
+    assert type(config.conv1.conv) is torch.nn.Conv2d
+    assert all(type(m.conv) is Conv2dAdaptivePadding
+               for _, m in converter.backbone_convs(tf_same))
+    assert all(torch.equal(a, b) for a, b in zip(
+        config.state_dict().values(), tf_same.state_dict().values()))
 
 
 def test_fake_quantize_rounds_to_the_grid_and_clips():
     values = torch.tensor([0.26, -0.24, 200.0, -100.0])
-    out = fake_quantize(values, 0.5, -128, (-128, 127))
+    out = interpreter.fake_quantize(values, 0.5, -128, (-128, 127))
     assert out.tolist() == [0.5, 0.0, 127.5, 0.0]
 
 
@@ -146,7 +136,7 @@ def test_deeplab_encoder_reproduced_layer_by_layer(tmp_path):
     TFLite's, except one whose bias was broken on purpose."""
     src = str(shared_weights(DEEPLAB_TFLITE))
     converted = tmp_path / 'deeplab_mnv2.pth'
-    convert_mobilenetv2_tflite(src, str(converted))
+    converter.convert_mobilenetv2_tflite(src, str(converted))
     checkpoint = torch.load(converted, weights_only=True)
     checkpoint['state_dict']['layer3.1.conv.0.bn.bias'] += 0.5
     torch.save(checkpoint, converted)
@@ -156,8 +146,9 @@ def test_deeplab_encoder_reproduced_layer_by_layer(tmp_path):
     images = read_check_images(
         [str(real_data('cityscapes_pairs') / 'val')],
         photo_halves=True,
-        size=input_size(src))
-    results = check_encoder_conversion(src, cfg, dict(list(images.items())[:1]))
+        size=513)
+    results = check.check_encoder_conversion(
+        src, cfg, dict(list(images.items())[:1]))
     layers = results['layers']['layers']
     assert len(layers) == 51
     assert results['input_max_diff'] <= INPUT_TOLERANCE

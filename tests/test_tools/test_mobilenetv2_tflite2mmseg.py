@@ -9,14 +9,18 @@ import torch.nn as nn
 import torch.nn.functional as F
 from mmseg.models.backbones import MobileNetV2
 
-from conftest import DEEPLAB_TFLITE, MOBILENET_TFLITE, shared_weights
+from conftest import (DEEPLAB_TFLITE, MOBILENET_TFLITE, shared_weights,
+                      tool_module)
 from linknet_mm.errors import WeightConversionError
-from linknet_mm.models.converters import (backbone_convs,
-                                          convert_mobilenetv2_tflite,
-                                          depthwise_to_oihw,
-                                          folded_bias_to_bn,
-                                          mobilenetv2_from_tflite,
-                                          ohwi_to_oihw, read_tflite_convs)
+
+converter = tool_module('model_converters/mobilenetv2_tflite2mmseg.py')
+backbone_convs = converter.backbone_convs
+convert_mobilenetv2_tflite = converter.convert_mobilenetv2_tflite
+depthwise_to_oihw = converter.depthwise_to_oihw
+folded_bias_to_bn = converter.folded_bias_to_bn
+mobilenetv2_from_tflite = converter.mobilenetv2_from_tflite
+ohwi_to_oihw = converter.ohwi_to_oihw
+read_tflite_convs = converter.read_tflite_convs
 
 
 def test_ohwi_to_oihw_moves_input_channels_second():

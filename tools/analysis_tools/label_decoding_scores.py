@@ -1,18 +1,13 @@
 """Scoring of the Cityscapes colour decoder, and its plain baseline.
 
-Used by ``tools/analysis_tools/benchmark_label_decoding.py`` and the
-decoder's tests: how many pixels decode to their true trainId, over all
-pixels and away from class edges, for :class:`CityscapesColorDecoder` and
-for plain nearest-palette decoding, on generated composites and on
-composites built from real gtFine labelId maps; how fast the whole path
-(JPEG decode, split, label decoding) runs; and how much the labels of real
-composites move when their colour maps are JPEG-compressed once more.
+How many pixels decode to their true trainId, over all pixels and away
+from class edges, on generated composites and on composites built from
+real gtFine labelId maps, and how much the labels of real composites move
+when their colour maps are JPEG-compressed once more
+(``benchmark_label_decoding.py``; the decoder's tests use the scores too).
 """
 import glob
-import os
 import os.path as osp
-import statistics
-import time
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import cv2
@@ -20,24 +15,26 @@ import numpy as np
 import torch
 from mmseg.evaluation import IoUMetric
 
-from ..datasets.cityscapes_color_decoder import (check_color_image,
-                                                 palette_colors)
-from ..datasets.cityscapes_labels import label_id_to_train_id
-from ..datasets.transforms.load_cityscapes_pair import decode_composite
-from ..datasets.transforms.split_image_pair import split_image_pair
-from ..synthetic.cityscapes_pairs import (QUALITY, encode_jpeg,
-                                          pair_from_label_ids,
-                                          render_cityscapes_pair)
+from linknet_mm.datasets.cityscapes_color_decoder import (check_color_image,
+                                                          palette_colors)
+from linknet_mm.datasets.cityscapes_labels import label_id_to_train_id
+from linknet_mm.datasets.transforms.load_cityscapes_pair import \
+    decode_composite
+from linknet_mm.datasets.transforms.split_image_pair import split_image_pair
+from linknet_mm.synthetic.cityscapes_pairs import (QUALITY, encode_jpeg,
+                                                   pair_from_label_ids,
+                                                   render_cityscapes_pair)
 
 POLEGROUP = 18
-# (name, OpenCV flag) of the resizes that make real-layout composites, and
-# of the nearest-neighbour resizes that make their truth.
+#: (name, OpenCV flag) of the resizes that make real-layout composites, and
+#: of the nearest-neighbour resizes that make their truth.
 INTERPOLATIONS = (('area', cv2.INTER_AREA), ('bicubic', cv2.INTER_CUBIC))
 QUALITIES = (90, 95)
 TRUTHS = (('INTER_NEAREST', cv2.INTER_NEAREST),
           ('pixel-centre INTER_NEAREST_EXACT', cv2.INTER_NEAREST_EXACT))
 
 Sample = Tuple[bytes, np.ndarray, np.ndarray]  # JPEG, truth, valid mask
+Decoder = Callable[[np.ndarray], np.ndarray]
 
 
 def nearest_palette_decode(color: np.ndarray,
@@ -63,15 +60,8 @@ def nearest_palette_decode(color: np.ndarray,
 
 
 def away_from_edges(truth: np.ndarray, size: int = 3) -> np.ndarray:
-    """Pixels whose ``size`` x ``size`` neighbourhood is one class.
-
-    Args:
-        truth (np.ndarray): uint8 label map (H, W).
-        size (int): Side of the neighbourhood. Defaults to 3.
-
-    Returns:
-        np.ndarray: bool mask (H, W).
-    """
+    """bool mask of the pixels whose ``size`` x ``size`` neighbourhood in
+    the label map ``truth`` is one class."""
     kernel = np.ones((size, size), np.uint8)
     return cv2.dilate(truth, kernel) == cv2.erode(truth, kernel)
 
@@ -87,8 +77,7 @@ def exactness(decoded: np.ndarray,
         truth (np.ndarray): True trainIds (H, W).
         valid (np.ndarray, optional): bool mask of the pixels to score;
             all when None. Defaults to None.
-        size (int): Neighbourhood side for "away from edges", see
-            :func:`away_from_edges`. Defaults to 3.
+        size (int): Neighbourhood side for :func:`away_from_edges`.
 
     Returns:
         tuple[int, int, int, int]: Correct and scored pixels, over all
@@ -103,46 +92,24 @@ def exactness(decoded: np.ndarray,
             int(away.sum()))
 
 
-def use_one_core() -> None:
-    """Pin the process to one CPU and make OpenCV and torch single-threaded.
-    """
-    if hasattr(os, 'sched_setaffinity'):
-        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-    cv2.setNumThreads(1)
-    torch.set_num_threads(1)
-
-
 def generated_samples(num: int, seed: int) -> List[Sample]:
-    """Render and JPEG-compress generated composites.
-
-    Args:
-        num (int): How many.
-        seed (int): Random seed.
-
-    Returns:
-        list[Sample]: JPEG bytes, true trainIds and an all-true mask.
-    """
+    """``num`` generated composites, JPEG-compressed, with their true
+    trainIds and an all-true mask."""
     samples = []
     for i in range(num):
         rng = np.random.default_rng([seed, i])
         composite, truth = render_cityscapes_pair(rng)
         quality = rng.integers(QUALITY[0], QUALITY[1] + 1)
-        samples.append(
-            (encode_jpeg(composite,
-                         quality), truth, np.ones(truth.shape, bool)))
+        samples.append((encode_jpeg(composite, quality), truth,
+                        np.ones(truth.shape, bool)))
     return samples
 
 
 def real_layout_samples(
         gtfine_dir: str) -> Dict[Tuple[str, int, str], List[Sample]]:
-    """Build JPEG composites from real labelId maps.
-
-    Args:
-        gtfine_dir (str): Folder of ``*_gtFine_labelIds.png``.
-
-    Returns:
-        dict: Samples per (interpolation, quality, truth) setting.
-    """
+    """JPEG composites built from the ``*_gtFine_labelIds.png`` maps of
+    ``gtfine_dir``, per (interpolation, quality, truth) setting; polegroup
+    pixels are left out of the valid masks."""
     paths = sorted(glob.glob(osp.join(gtfine_dir, '*_gtFine_labelIds.png')))
     if not paths:
         raise ValueError(f'--gtfine-dir {gtfine_dir} has no '
@@ -170,101 +137,28 @@ def real_layout_samples(
 
 
 def label_half(content: bytes) -> np.ndarray:
-    """JPEG-decode and split a composite as ``LoadCityscapesPair`` does.
-
-    Args:
-        content (bytes): The JPEG file.
-
-    Returns:
-        np.ndarray: The colour label half (BGR view).
-    """
+    """The colour label half (BGR view) of a JPEG composite, decoded and
+    split as ``LoadCityscapesPair`` does."""
     composite = decode_composite(content, '<benchmark>')
     return split_image_pair(composite, 'left', '<benchmark>')[1]
 
 
-def composites_per_second(contents: Sequence[bytes],
-                          decode: Callable[[np.ndarray], np.ndarray],
-                          runs: int) -> Dict[str, float]:
-    """Time JPEG decode + split + label decoding.
-
-    Args:
-        contents (Sequence[bytes]): The JPEG files.
-        decode (Callable): The label decoder.
-        runs (int): Timed runs.
-
-    Returns:
-        dict[str, float]: Median composites per second of the whole path by
-        wall-clock time (``'wall'``) and by this process's CPU time
-        (``'cpu'``, not slowed down by other processes on the core), and of
-        label decoding alone by wall-clock time (``'labels'``).
-    """
-    halves = [label_half(content) for content in contents]
-    decode(halves[0])  # build the lookup tables outside the timing
-    rates: Dict[str, List[float]] = {'wall': [], 'cpu': [], 'labels': []}
-    for _ in range(runs):
-        wall, cpu = time.perf_counter(), time.process_time()
-        for content in contents:
-            decode(label_half(content))
-        rates['wall'].append(len(contents) / (time.perf_counter() - wall))
-        rates['cpu'].append(len(contents) / (time.process_time() - cpu))
-        wall = time.perf_counter()
-        for half in halves:
-            decode(half)
-        rates['labels'].append(len(halves) / (time.perf_counter() - wall))
-    return {name: statistics.median(values) for name, values in rates.items()}
-
-
-def score(samples: Sequence[Sample],
-          decode: Callable[[np.ndarray], np.ndarray]) -> Tuple[float, float]:
-    """Pooled exactness of a decoder over samples.
-
-    Args:
-        samples (Sequence[Sample]): JPEG files with truth and valid masks.
-        decode (Callable): The label decoder.
-
-    Returns:
-        tuple[float, float]: Percent correct over all valid pixels and over
-        those away from edges.
-    """
+def score(samples: Sequence[Sample], decode: Decoder) -> Tuple[float, float]:
+    """Percent of valid pixels ``decode`` gets right, over all pixels and
+    away from edges, pooled over ``samples``."""
     totals = np.zeros(4, np.int64)
     for content, truth, valid in samples:
         totals += exactness(decode(label_half(content)), truth, valid)
     return 100 * totals[0] / totals[1], 100 * totals[2] / totals[3]
 
 
-def print_scores(title: str, samples: Sequence[Sample],
-                 decoders: Dict[str, Callable]) -> None:
-    """Print the exactness of each decoder.
-
-    Args:
-        title (str): Heading.
-        samples (Sequence[Sample]): The samples.
-        decoders (dict): Name -> decoder.
-    """
-    print(title)
-    print(f'  {"decoder":<18}{"all pixels":>12}{"away from edges":>18}')
-    for name, decode in decoders.items():
-        total, away = score(samples, decode)
-        print(f'  {name:<18}{total:>11.2f}%{away:>17.2f}%')
-
-
-def recompression_noise(paths: Sequence[str],
-                        decode: Callable[[np.ndarray], np.ndarray],
-                        quality: int,
+def recompression_noise(paths: Sequence[str], decode: Decoder, quality: int,
                         num_classes: int = 19) -> Tuple[float, float]:
     """How far labels move when their colour map is JPEG-compressed again.
 
-    Each composite's colour half is decoded as the dataset decodes it
-    (the reference), and again after one more JPEG compression at
-    ``quality`` of that half: the score of the second labels against the
-    first is what the JPEG noise of the colour maps alone costs, a ceiling
-    for the decoded labels' own agreement with themselves.
-
-    Args:
-        paths (Sequence[str]): Composite JPEG files.
-        decode (Callable): The label decoder.
-        quality (int): JPEG quality of the second compression.
-        num_classes (int): Number of trainIds. Defaults to 19.
+    Each composite's colour half is decoded as the dataset decodes it (the
+    reference), and again after one more JPEG compression of that half at
+    ``quality``: what the JPEG noise of the colour maps alone costs.
 
     Returns:
         tuple[float, float]: Percent of the reference's labelled pixels

@@ -1,12 +1,12 @@
 """Read the convolutions of a TFLite file as float arrays.
 
-TFLite keeps weights quantized (int8 per output channel, int32 biases) and
-BatchNorm folded into each convolution. :func:`read_tflite_convs` returns
-every ``CONV_2D`` and ``DEPTHWISE_CONV_2D`` of the main graph in execution
-order, de-quantized to float32 and still in TF's layouts (``OHWI``, and
-``[1, kh, kw, C]`` for depthwise). The parser is the ``tflite`` package
-(the flatbuffer schema's generated reader), an optional extra: it is
-imported only when a file is read.
+TFLite keeps weights quantized (int8 per output channel, or uint8 per
+tensor with zero points) and BatchNorm folded into each convolution.
+:func:`read_tflite_convs` returns every ``CONV_2D`` and
+``DEPTHWISE_CONV_2D`` of the main graph in execution order, de-quantized to
+float32 and still in TF's layouts (``OHWI``; ``[1, kh, kw, C]`` for
+depthwise). The parser is the ``tflite`` package (the flatbuffer schema's
+generated reader), imported only when a file is read.
 """
 import os.path as osp
 from dataclasses import dataclass
@@ -14,7 +14,7 @@ from typing import Any, List, Tuple
 
 import numpy as np
 
-from ...errors import WeightConversionError
+from linknet_mm.errors import WeightConversionError
 
 
 @dataclass
@@ -30,8 +30,7 @@ class TfliteConv:
         stride (int): Stride (the same along both axes).
         dilation (int): Dilation rate (the same along both axes).
         padding (str): ``'SAME'`` or ``'VALID'``.
-        activation (str): The fused activation: ``'NONE'``, ``'RELU'``,
-            ``'RELU6'``...
+        activation (str): The fused activation: ``'NONE'``, ``'RELU6'``...
         depthwise (bool): A ``DEPTHWISE_CONV_2D``.
         tensors (Tuple[int, int]): The graph's indices of the input and
             output activations (to read them from an interpreter).
@@ -49,6 +48,7 @@ class TfliteConv:
 
 
 def tflite_module() -> Any:
+    """The ``tflite`` parser package, or an ImportError naming it."""
     try:
         import tflite
     except ImportError:
@@ -108,6 +108,7 @@ def _tensor_array(tflite: Any, model: Any, tensor: Any) -> np.ndarray:
 
 def _conv(tflite: Any, model: Any, graph: Any, op: Any,
           depthwise: bool) -> TfliteConv:
+    """One convolution operator as a :class:`TfliteConv`."""
     options = (tflite.DepthwiseConv2DOptions()
                if depthwise else tflite.Conv2DOptions())
     table = op.BuiltinOptions()
@@ -125,11 +126,9 @@ def _conv(tflite: Any, model: Any, graph: Any, op: Any,
     bias = (_tensor_array(tflite, model, graph.Tensors(inputs[2]))
             if len(inputs) > 2 and inputs[2] >= 0 else np.zeros(
                 weight.shape[-1 if depthwise else 0], np.float32))
-    names = {
-        value: key
-        for key, value in vars(tflite.ActivationFunctionType).items()
-        if not key.startswith('_')
-    }
+    names = {value: key for key, value in
+             vars(tflite.ActivationFunctionType).items()
+             if not key.startswith('_')}
     return TfliteConv(
         name=weight_tensor.Name().decode().split(';')[0],
         weight=weight,
@@ -143,28 +142,15 @@ def _conv(tflite: Any, model: Any, graph: Any, op: Any,
         tensors=(int(inputs[0]), int(op.Outputs(0))))
 
 
-def builtin_code(model: Any, op: Any) -> int:
-    """The builtin operator code of ``op`` (old and new schema fields).
-
-    Args:
-        model (Any): The parsed ``tflite.Model``.
-        op (Any): One of its operators.
-
-    Returns:
-        int: A ``tflite.BuiltinOperator`` value.
-    """
-    code = model.OperatorCodes(op.OpcodeIndex())
-    return max(code.BuiltinCode(), code.DeprecatedBuiltinCode())
-
-
-def read_tflite_model(path: str) -> Any:
-    """Parse a ``.tflite`` file.
+def read_tflite_ops(path: str) -> Tuple[Any, List[Tuple[int, Any]]]:
+    """Parse a ``.tflite`` file: its main graph and operators.
 
     Args:
         path (str): The file.
 
     Returns:
-        Any: The ``tflite.Model`` (its buffers read into memory).
+        Tuple: The ``tflite.Model`` and its main graph's operators as
+        ``(tflite.BuiltinOperator code, operator)``, in execution order.
 
     Raises:
         FileNotFoundError: ``path`` does not exist.
@@ -179,7 +165,14 @@ def read_tflite_model(path: str) -> Any:
         raise WeightConversionError(
             f'{path!r} is not a TFLite model (no TFL3 flatbuffer '
             'identifier at bytes 4-8)')
-    return tflite.Model.GetRootAsModel(buffer, 0)
+    model = tflite.Model.GetRootAsModel(buffer, 0)
+    graph = model.Subgraphs(0)
+    ops = []
+    for index in range(graph.OperatorsLength()):
+        op = graph.Operators(index)
+        code = model.OperatorCodes(op.OpcodeIndex())  # old and new fields
+        ops.append((max(code.BuiltinCode(), code.DeprecatedBuiltinCode()), op))
+    return model, ops
 
 
 def read_tflite_convs(path: str) -> List[TfliteConv]:
@@ -195,17 +188,9 @@ def read_tflite_convs(path: str) -> List[TfliteConv]:
         FileNotFoundError: ``path`` does not exist.
         WeightConversionError: ``path`` is not a TFLite model.
     """
+    model, ops = read_tflite_ops(path)
     tflite = tflite_module()
-    model = read_tflite_model(path)
-    graph = model.Subgraphs(0)
-    kinds = {
-        tflite.BuiltinOperator.CONV_2D: False,
-        tflite.BuiltinOperator.DEPTHWISE_CONV_2D: True
-    }
-    convs = []
-    for index in range(graph.OperatorsLength()):
-        op = graph.Operators(index)
-        kind = builtin_code(model, op)
-        if kind in kinds:
-            convs.append(_conv(tflite, model, graph, op, kinds[kind]))
-    return convs
+    kinds = {tflite.BuiltinOperator.CONV_2D: False,
+             tflite.BuiltinOperator.DEPTHWISE_CONV_2D: True}
+    return [_conv(tflite, model, model.Subgraphs(0), op, kinds[code])
+            for code, op in ops if code in kinds]
