@@ -16,6 +16,7 @@ import time
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import cv2
+import mmcv
 import numpy as np
 import torch
 from mmseg.evaluation import IoUMetric
@@ -23,7 +24,6 @@ from mmseg.evaluation import IoUMetric
 from ..datasets.cityscapes_color_decoder import (check_color_image,
                                                  palette_colors)
 from ..datasets.cityscapes_labels import label_id_to_train_id
-from ..datasets.transforms.load_cityscapes_pair import decode_composite
 from ..datasets.transforms.split_image_pair import split_image_pair
 from ..synthetic.cityscapes_pairs import (QUALITY, encode_jpeg,
                                           pair_from_label_ids,
@@ -170,7 +170,8 @@ def real_layout_samples(
 
 
 def label_half(content: bytes) -> np.ndarray:
-    """JPEG-decode and split a composite as ``LoadCityscapesPair`` does.
+    """JPEG-decode and split a composite as ``LoadImageFromFile`` and
+    ``SplitImagePair`` do.
 
     Args:
         content (bytes): The JPEG file.
@@ -178,7 +179,7 @@ def label_half(content: bytes) -> np.ndarray:
     Returns:
         np.ndarray: The colour label half (BGR view).
     """
-    composite = decode_composite(content, '<benchmark>')
+    composite = mmcv.imfrombytes(content, flag='unchanged', backend='cv2')
     return split_image_pair(composite, 'left', '<benchmark>')[1]
 
 
