@@ -25,7 +25,7 @@ import numpy as np
 
 from linknet_mm.analysis.class_report import (class_rows, coverage_groups,
                                               load_confusion, top_confusions)
-from linknet_mm.visualization.gallery import make_gallery
+from gallery import make_gallery
 
 
 def parse_args() -> argparse.Namespace:

@@ -27,7 +27,7 @@ from linknet_mm.analysis.per_image_report import (PerImageScores,
                                                   dice_by_size, find_panel,
                                                   load_per_image, spread,
                                                   worst)
-from linknet_mm.visualization.gallery import make_gallery
+from gallery import make_gallery
 
 
 def parse_args() -> argparse.Namespace:
