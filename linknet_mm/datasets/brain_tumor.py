@@ -127,10 +127,7 @@ class BrainTumorDataset(NamesBrokenFiles, BaseSegDataset):
     depth) and put ``BinarizeMask`` after it to get class ids 0/1.
 
     When the split is listed, every image must have a mask of the same
-    name, and with ``check_files`` every pair is read (those of
-    ``split_file`` if given):
-    one :class:`~linknet_mm.errors.InputError` lists every problem and
-    their count before a run starts (see :mod:`.file_check`).
+    name; one :class:`~linknet_mm.errors.InputError` lists every problem.
 
     Any binary set in this layout works: ``metainfo=dict(classes=(
     'background', 'crack'), palette=...)`` with two classes renames them
@@ -151,15 +148,15 @@ class BrainTumorDataset(NamesBrokenFiles, BaseSegDataset):
             False.
         data_prefix (dict): Image and mask folders under ``data_root``.
             Defaults to dict(img_path='images', seg_map_path='masks').
-        check_files (bool): Read every pair when the split is listed (all
-            of the folder, as the split depends on every name; those of
-            ``split_file`` if given) and refuse the split, naming each image
-            or mask that is empty, truncated or corrupt, a 16-bit image, a
-            mask of another size than its image, or a 16-bit mask that the
-            pipeline's ``LoadAnnotations`` would cast to 8 bits (0.7 s for
-            the 3064 pairs, warm). False leaves these to the run, when the
-            sampler reaches the file; images without a mask and masks
-            without an image are refused either way. Defaults to True.
+        check_files (bool): Read every pair's headers when the split is
+            listed (all of the folder, as the split depends on every name;
+            those of ``split_file`` if given; see :mod:`.file_check`) and
+            refuse the split, naming each image or mask that is empty,
+            truncated or corrupt, a 16-bit image, a mask of another size
+            than its image, or a 16-bit mask that the pipeline's
+            ``LoadAnnotations`` would cast to 8 bits (0.4 s for the 3064
+            pairs). False checks each file when it is read; unpaired
+            files are refused either way. Defaults to True.
         **kwargs: For :class:`BaseSegDataset` (``data_root``,
             ``pipeline``...), except ``ann_file``: use ``split_file``.
     """

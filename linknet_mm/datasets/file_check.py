@@ -7,9 +7,9 @@ or testing after training: Pillow reads each file's header (size, mode)
 without decoding it, ``verify()`` reads a PNG's chunks to the end with
 their checksums, and a JPEG must end with its end-of-image marker (OpenCV
 decodes a truncated JPEG with its missing part grey, with only a warning).
-That costs a file read, not a decode: 0.05 s for the 2975 training
-composites of the Cityscapes pairs, 0.5 s for the 3064 pairs of the
-brain-tumour set (warm, 2-core CPU).
+That costs a file read, not a decode: 0.11 s of CPU time for the 2975
+training composites of the Cityscapes pairs, 0.4 s for the 3064 pairs of
+the brain-tumour set (warm).
 """
 from typing import Any, List, NamedTuple, Optional, Sequence, Tuple
 
@@ -152,9 +152,8 @@ def png_bit_depth(head: bytes) -> int:
 def check_8_bit(head: bytes, filename: str) -> None:
     """Refuse a 16-bit PNG, which the 8-bit loaders would darken.
 
-    mmcv and OpenCV load a 16-bit PNG as 8 bits by dropping the low byte:
-    MRI slices that use 12 of the 16 bits come out almost black (at most
-    15 of 255) and would be trained on or segmented without a word.
+    mmcv and OpenCV keep a 16-bit PNG's high byte: MRI slices that use 12
+    of the 16 bits come out almost black (at most 15 of 255).
 
     Args:
         head (bytes): The file's first 25 bytes or more.
