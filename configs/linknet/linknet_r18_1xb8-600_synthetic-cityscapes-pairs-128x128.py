@@ -9,7 +9,8 @@ scale = (256, 128)
 model = dict(
     data_preprocessor=dict(size=crop_size), backbone=dict(init_cfg=None))
 train_pipeline = [
-    dict(type='LoadCityscapesPair', photo_side='left'),
+    dict(type='LoadImageFromFile'),
+    dict(type='SplitImagePair', photo_side='left'),
     dict(type='DecodeCityscapesColors'),
     dict(type='RandomResize', scale=scale, ratio_range=(0.75, 1.5),
          keep_ratio=True),

@@ -7,7 +7,7 @@ import mmcv
 import numpy as np
 from mmengine import fileio
 
-from ..datasets.broken_files import check_8_bit
+from ..datasets.file_check import check_8_bit
 from ..errors import ImageReadError
 
 #: Image suffixes :func:`list_images` picks up (lower case).
@@ -48,7 +48,7 @@ def header_problem(path: Union[str, Path]) -> Optional[str]:
     """Why an image file cannot give a prediction, from its header alone.
 
     Reads the first bytes only: an empty file, a 16-bit PNG
-    (:func:`~linknet_mm.datasets.broken_files.check_8_bit`) or a format
+    (:func:`~linknet_mm.datasets.file_check.check_8_bit`) or a format
     OpenCV has no reader for (``cv2.haveImageReader``). A file whose header
     passes may still fail to decode (:func:`read_image` says so).
 

@@ -1,16 +1,11 @@
 """Datasets of the Kaggle layouts LinkNet users train on."""
 from .brain_tumor import BrainTumorDataset
 from .cityscapes_pairs import CityscapesPairsDataset
-from .transforms import (BinarizeMask, CheckMaskSize,
-                         LoadUnchangedAnnotations)
-from .transforms import (DecodeCityscapesColors, LoadCityscapesPair,
-                         SplitImagePair)
+from .transforms import (BinarizeMask, CheckMaskSize, DecodeCityscapesColors,
+                         LoadUnchangedAnnotations, SplitImagePair)
 
 __all__ = [
     'BrainTumorDataset', 'BinarizeMask', 'CheckMaskSize',
-    'LoadUnchangedAnnotations'
-]
-__all__ += [
-    'CityscapesPairsDataset', 'DecodeCityscapesColors', 'LoadCityscapesPair',
-    'SplitImagePair'
+    'CityscapesPairsDataset', 'DecodeCityscapesColors',
+    'LoadUnchangedAnnotations', 'SplitImagePair'
 ]

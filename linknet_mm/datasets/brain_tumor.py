@@ -10,27 +10,12 @@ from mmseg.datasets.transforms import LoadAnnotations
 from mmseg.registry import DATASETS
 
 from ..errors import InputError, shorten
-from .broken_files import NamesBrokenFiles
-from .folder_check import check_folders, kaggle_hint, list_files
-from .pair_check import check_pairs
+from .file_check import NamesBrokenFiles, kaggle_hint, list_files, pair_problems
 from .transforms.load_unchanged_annotations import LoadUnchangedAnnotations
 
 SPLITS = ('train', 'val', 'test')
 KAGGLE_SET = 'nikhilroxtomar/brain-tumor-segmentation'
 TITLE = 'Brain-tumour'
-
-
-def _listing(names: Sequence[str]) -> str:
-    """Format names for an error message: how many, then the first few.
-
-    Args:
-        names (Sequence[str]): The names to list.
-
-    Returns:
-        str: E.g. ``"3 files: ['a', 'b', 'c']"``.
-    """
-    noun = 'file' if len(names) == 1 else 'files'
-    return f'{len(names)} {noun}: {shorten(names)}'
 
 
 def check_split(split: str, split_ratios: Sequence[float]) -> None:
@@ -142,10 +127,7 @@ class BrainTumorDataset(NamesBrokenFiles, BaseSegDataset):
     depth) and put ``BinarizeMask`` after it to get class ids 0/1.
 
     When the split is listed, every image must have a mask of the same
-    name, and with ``check_files`` every pair is read (those of
-    ``split_file`` if given; see :mod:`~linknet_mm.datasets.pair_check`):
-    one :class:`~linknet_mm.errors.InputError` lists every problem and
-    their count before a run starts.
+    name; one :class:`~linknet_mm.errors.InputError` lists every problem.
 
     Any binary set in this layout works: ``metainfo=dict(classes=(
     'background', 'crack'), palette=...)`` with two classes renames them
@@ -166,15 +148,15 @@ class BrainTumorDataset(NamesBrokenFiles, BaseSegDataset):
             False.
         data_prefix (dict): Image and mask folders under ``data_root``.
             Defaults to dict(img_path='images', seg_map_path='masks').
-        check_files (bool): Read every pair when the split is listed (all
-            of the folder, as the split depends on every name; those of
-            ``split_file`` if given) and refuse the split, naming each image
-            or mask that is empty, truncated or corrupt, a 16-bit image, a
-            mask of another size than its image, or a 16-bit mask that the
-            pipeline's ``LoadAnnotations`` would cast to 8 bits (0.7 s for
-            the 3064 pairs, warm). False leaves these to the run, when the
-            sampler reaches the file; images without a mask and masks
-            without an image are refused either way. Defaults to True.
+        check_files (bool): Read every pair's headers when the split is
+            listed (all of the folder, as the split depends on every name;
+            those of ``split_file`` if given; see :mod:`.file_check`) and
+            refuse the split, naming each image or mask that is empty,
+            truncated or corrupt, a 16-bit image, a mask of another size
+            than its image, or a 16-bit mask that the pipeline's
+            ``LoadAnnotations`` would cast to 8 bits (0.4 s for the 3064
+            pairs). False checks each file when it is read; unpaired
+            files are refused either way. Defaults to True.
         **kwargs: For :class:`BaseSegDataset` (``data_root``,
             ``pipeline``...), except ``ann_file``: use ``split_file``.
     """
@@ -229,19 +211,24 @@ class BrainTumorDataset(NamesBrokenFiles, BaseSegDataset):
             **kwargs)
 
     def load_data_list(self) -> List[dict]:
-        """List the image/mask pairs of the split.
+        """List the image/mask pairs of the split, checking them.
 
         Returns:
             list[dict]: One dict per pair with ``img_path``,
             ``seg_map_path``, ``label_map``, ``reduce_zero_label`` and
             ``seg_fields``.
         """
-        img_dir = self.data_prefix['img_path']
-        mask_dir = self.data_prefix['seg_map_path']
-        self._check_folders(img_dir, mask_dir)
-        images = self._list_stems(img_dir, self.img_suffix)
-        masks = set(self._list_stems(mask_dir, self.seg_map_suffix))
-        problems = self._unpaired(images, masks, img_dir, mask_dir)
+        img_dir, mask_dir = (self.data_prefix[key]
+                             for key in ('img_path', 'seg_map_path'))
+        images, masks = self._list_stems(img_dir, mask_dir)
+        problems = [
+            f'{osp.join(img_dir, stem + self.img_suffix)} has no mask '
+            f'{stem + self.seg_map_suffix}' for stem in images
+            if stem not in masks
+        ] + [
+            f'{osp.join(mask_dir, stem + self.seg_map_suffix)} has no image '
+            f'{stem + self.img_suffix}' for stem in sorted(masks - set(images))
+        ]
         if self.split_file is None:
             names = split_names(images, self.split, self.split_ratios,
                                 self.split_seed)
@@ -255,107 +242,76 @@ class BrainTumorDataset(NamesBrokenFiles, BaseSegDataset):
         if self.check_files:
             # the partition depends on every name: all pairs are read, so
             # that one error lists the problems of every split
-            checked = names if self.split_file else images
-            problems += check_pairs(
-                [self._pair(name) for name in checked if name in masks],
-                mask_loader_8_bit(getattr(self, 'pipeline', None)),
-                self.backend_args)
+            loader = mask_loader_8_bit(getattr(self, 'pipeline', None))
+            for name in names if self.split_file else images:
+                if name in masks:
+                    problems += pair_problems(*self._pair(name), loader,
+                                              self.backend_args)
         if problems:
-            which = ('the split file' if self.split_file else
-                     f'split {self.split!r}')
-            raise InputError(
-                f'{TITLE}: {len(problems)} '
-                f'{"problem" if len(problems) == 1 else "problems"} in '
-                f'{img_dir} and {mask_dir}, listing {which}: '
-                f'{shorten(problems)}; expected every image to have a '
-                'readable, non-empty mask of the same name and size: '
-                're-download, rename or remove them'
-                + ('' if not self.check_files else
-                   ' (or set check_files=False to find them one by one '
-                   'during the run)'))
-        pairs = [self._pair(name) for name in names]
+            self._refuse(problems, img_dir, mask_dir)
         return [
             dict(
                 img_path=img_path,
                 seg_map_path=mask_path,
                 label_map=self.label_map,
                 reduce_zero_label=self.reduce_zero_label,
-                seg_fields=[]) for img_path, mask_path in pairs
+                seg_fields=[])
+            for img_path, mask_path in map(self._pair, names)
         ]
 
-    def _pair(self, name: str) -> Tuple[str, str]:
-        """The image and mask paths of a stem.
+    def _refuse(self, problems: List[str], img_dir: str,
+                mask_dir: str) -> None:
+        """Raise one InputError listing every problem of the folders.
 
         Args:
-            name (str): The file stem, e.g. '17'.
-
-        Returns:
-            tuple[str, str]: (image, mask).
+            problems (list[str]): The problems, each naming its file.
+            img_dir (str): The image folder.
+            mask_dir (str): The mask folder.
         """
+        which = ('the split file'
+                 if self.split_file else f'split {self.split!r}')
+        raise InputError(
+            f'{TITLE}: {len(problems)} '
+            f'{"problem" if len(problems) == 1 else "problems"} in '
+            f'{img_dir} and {mask_dir}, listing {which}: '
+            f'{shorten(problems)}; expected every image to have a '
+            'readable, non-empty mask of the same name and size: '
+            're-download, rename or remove them' +
+            ('' if not self.check_files else
+             ' (or set check_files=False to find them one by one during '
+             'the run)'))
+
+    def _pair(self, name: str) -> Tuple[str, str]:
+        """The image and mask paths of a stem, e.g. '17'."""
         return (osp.join(self.data_prefix['img_path'], name + self.img_suffix),
                 osp.join(self.data_prefix['seg_map_path'],
                          name + self.seg_map_suffix))
 
-    def _unpaired(self, images: Sequence[str], masks: set, img_dir: str,
-                  mask_dir: str) -> List[str]:
-        """Name each image without a mask and each mask without an image.
+    def _list_stems(self, img_dir: str, mask_dir: str) -> Tuple[List, set]:
+        """The stems of the images (sorted) and of the masks.
 
-        Args:
-            images (Sequence[str]): Stems of the images.
-            masks (set): Stems of the masks.
-            img_dir (str): The image folder.
-            mask_dir (str): The mask folder.
-
-        Returns:
-            list[str]: One problem per file, images first.
-        """
-        no_mask = [
-            f'{osp.join(img_dir, stem + self.img_suffix)} has no mask '
-            f'{stem + self.seg_map_suffix}' for stem in images
-            if stem not in masks
-        ]
-        no_image = [
-            f'{osp.join(mask_dir, stem + self.seg_map_suffix)} has no image '
-            f'{stem + self.img_suffix}' for stem in sorted(masks - set(images))
-        ]
-        return no_mask + no_image
-
-    def _check_folders(self, img_dir: str, mask_dir: str) -> None:
-        """Raise DatasetNotFoundError with a download hint if data is missing.
+        Raises DatasetNotFoundError with a download hint if data is missing.
 
         Args:
             img_dir (str): The image folder.
             mask_dir (str): The mask folder.
-        """
-        check_folders(TITLE, self.data_root, [('image folder', img_dir),
-                                              ('mask folder', mask_dir)],
-                      self._download_hint(), self.backend_args)
-
-    def _list_stems(self, folder: str, suffix: str) -> List[str]:
-        """List the stems of the files in ``folder`` ending in ``suffix``.
-
-        Args:
-            folder (str): The folder, not searched recursively.
-            suffix (str): The file suffix, e.g. '.png'.
 
         Returns:
-            list[str]: The stems, sorted.
+            tuple[list[str], set[str]]: Image stems and mask stems.
         """
-        files = list_files(TITLE, 'folder', folder, suffix,
-                           self._download_hint(), self.backend_args)
-        return [name[:-len(suffix)] for name in files]
-
-    def _download_hint(self) -> str:
-        """Say where to download the data set and where to unpack it.
-
-        Returns:
-            str: The hint, naming this dataset's image and mask folders.
-        """
-        return kaggle_hint(
+        hint = kaggle_hint(
             KAGGLE_SET, 'unpack it so that the images are '
-            f'{self.data_prefix["img_path"]}/*{self.img_suffix} and the '
-            f'masks {self.data_prefix["seg_map_path"]}/'
-            f'*{self.seg_map_suffix}')
+            f'{img_dir}/*{self.img_suffix} and the masks '
+            f'{mask_dir}/*{self.seg_map_suffix}')
+        stems = []
+        for what, folder, suffix in (('image folder', img_dir,
+                                      self.img_suffix),
+                                     ('mask folder', mask_dir,
+                                      self.seg_map_suffix)):
+            names = list_files(TITLE, [(what, folder)], suffix, hint,
+                               self.data_root, self.backend_args)[0]
+            stems.append([name[:-len(suffix)] for name in names])
+        return stems[0], set(stems[1])
 
     def _read_split_file(self, stems: set, img_dir: str) -> List[str]:
         """Read the stems of ``split_file`` and check that each pair exists.
@@ -384,6 +340,8 @@ class BrainTumorDataset(NamesBrokenFiles, BaseSegDataset):
         if missing:
             raise ValueError(
                 f'split_file {split_file} names pairs that are not in '
-                f'{img_dir}: {_listing(missing)}; expected one stem per line '
-                f'(e.g. {min(stems)!r} for {min(stems)}{self.img_suffix})')
+                f'{img_dir}: {len(missing)} '
+                f'{"file" if len(missing) == 1 else "files"}: '
+                f'{shorten(missing)}; expected one stem per line (e.g. '
+                f'{min(stems)!r} for {min(stems)}{self.img_suffix})')
         return names

@@ -1,42 +1,25 @@
 """Decode JPEG-compressed Cityscapes colour label images to trainIds.
 
-The label half of a Kaggle Cityscapes pair is the colour-coded label image,
-resized to 256x256 and saved as JPEG. Flat regions keep their palette colour
-up to a little JPEG noise, but along every edge the resize blends the
-colours of the two sides, JPEG's 4:2:0 chroma subsampling smears hue over
-2-4 pixels while brightness stays sharp, and bicubic resizing overshoots.
-Nearest-palette decoding then fails on many edge pixels, and worse, some
-blends land right on a third palette colour: black/car edges look like
-``trailer`` or ``caravan``, black/pole edges like ``building``.
+The label half of a Kaggle pair is the colour label image resized to
+256x256 and saved as JPEG: along every edge colours blend (resize, 4:2:0
+chroma, bicubic overshoot), and some blends land on a third palette colour
+(black/car edges look like ``trailer``). :class:`CityscapesColorDecoder`
+decodes in two vectorised steps:
 
-:class:`CityscapesColorDecoder` decodes in two steps, both vectorised:
+1. A lookup table over 6-bit colours gives each pixel its nearest palette
+   colour and a kind: *confident* (within ``confident_distance`` of it and
+   with the same nearest colour over its 3x3 neighbourhood), *direct* (far
+   from every colour, but every plausible two-colour blend decides the
+   same class), or to *resolve*.
+2. A pixel to resolve takes the highest and lowest confident class of the
+   smallest neighbourhood of ``radii`` that has any, and is explained as a
+   blend of two palette colours (luma and chroma may mix in somewhat
+   different proportions; each colour absent from the neighbourhood costs
+   ``absent_penalty``); the cheapest explanation's nearer colour wins, read
+   from a second table per 5-bit colour cell and pair of classes.
 
-1. A lookup table over colours quantised to 6 bits per channel gives each
-   pixel its nearest palette colour and a kind. A *close* colour lies
-   within ``confident_distance`` of a palette colour; the pixel is
-   *confident* if its 3x3 neighbourhood has the same nearest colour (a
-   blend strip along an edge is thinner, so a blend that happens to look
-   like a third palette colour is not trusted). A colour far from every
-   palette colour is *direct* when every plausible way of explaining it as
-   a blend of two palette colours decides the same class. All other pixels
-   are *resolved*.
-2. A pixel to resolve looks up the confident classes around it (the
-   highest and lowest palette index in the smallest neighbourhood of
-   ``radii`` that has any) and explains its
-   colour as a blend of two palette colours: luma and chroma may mix in
-   somewhat different proportions (JPEG blurs chroma), and the luma
-   proportion decides which side the pixel is on when the two colours
-   differ in brightness. Each colour of the blend absent from the
-   neighbourhood costs ``absent_penalty``; the cheapest explanation wins
-   and the pixel gets its nearer colour. A thin pole, sign or void strip
-   with no confident pixel of its own is still found when its colour
-   clearly says so. No class is made up: every decision is one of the two
-   colours of a blend that fits. The decision per 5-bit colour cell and
-   pair of neighbourhood classes comes from a second table.
-
-Black and the other void colours are classes of the colour space like any
-other and decode to 255. The tables (4 MB + 15 MB) are built once per
-process and setting, on first use (about a second), and cached in memory.
+Void colours decode to 255. The tables (4 MB + 15 MB) are built once per
+process and setting, on first use (about a second), and cached.
 """
 import functools
 import itertools

@@ -5,10 +5,9 @@ from typing import List
 from mmseg.datasets import BaseSegDataset
 from mmseg.registry import DATASETS
 
-from .broken_files import NamesBrokenFiles
-from .composite_check import check_composites
 from .cityscapes_labels import CLASSES, PALETTE
-from .folder_check import check_folders, kaggle_hint, list_files
+from .file_check import (NamesBrokenFiles, check_composites, kaggle_hint,
+                         list_files)
 
 KAGGLE_SET = 'dansbecker/cityscapes-image-pairs'
 TITLE = 'Cityscapes pairs'
@@ -25,12 +24,12 @@ class CityscapesPairsDataset(NamesBrokenFiles, BaseSegDataset):
 
     Each file is a 256x512 (HxW) JPEG: the street photo in the left half and
     the colour-coded Cityscapes label image in the right half (some copies
-    swap them: see ``photo_side`` of the loading transforms). There are no
+    swap them: see ``photo_side`` of ``SplitImagePair``). There are no
     separate annotation files, so each data info points at the composite
     both as ``img_path`` and as ``seg_map_path``; the pipeline starts with
-    ``LoadCityscapesPair`` (or ``LoadImageFromFile`` + ``SplitImagePair``)
-    and ``DecodeCityscapesColors`` instead of ``LoadAnnotations``. Classes
-    and palette are those of mmseg's ``CityscapesDataset`` (19 trainIds).
+    ``LoadImageFromFile``, ``SplitImagePair`` and ``DecodeCityscapesColors``
+    instead of ``LoadAnnotations``. Classes and palette are those of
+    mmseg's ``CityscapesDataset`` (19 trainIds).
 
     Args:
         img_suffix (str): Suffix of the composites. Defaults to '.jpg'.
@@ -38,9 +37,10 @@ class CityscapesPairsDataset(NamesBrokenFiles, BaseSegDataset):
             ``data_root``. Defaults to dict(img_path='train').
         check_files (bool): Read every composite's header when the dataset
             is built and refuse the split, naming each empty, truncated,
-            grey or not 2:1 file (0.08 s for the 2975 training
-            files, warm), so that a run stops before it starts rather than
-            when the sampler reaches the file. Defaults to True.
+            grey or not 2:1 file (0.11 s for the 2975 training files,
+            warm), so that a run stops before it starts rather than when
+            the sampler reaches the file; False checks each file when it is
+            read. Defaults to True.
         **kwargs: For :class:`BaseSegDataset` (``data_root``,
             ``pipeline``...), except ``ann_file``, ``seg_map_suffix`` and a
             true ``reduce_zero_label``, which do not apply.
@@ -80,10 +80,9 @@ class CityscapesPairsDataset(NamesBrokenFiles, BaseSegDataset):
         hint = kaggle_hint(
             KAGGLE_SET, 'unzip it so that data_root/train and data_root/val '
             f'hold the *{self.img_suffix} composites')
-        check_folders(TITLE, self.data_root, [('split folder', split_dir)],
-                      hint, self.backend_args)
-        names = list_files(TITLE, 'split folder', split_dir, self.img_suffix,
-                           hint, self.backend_args)
+        names = list_files(TITLE, [('split folder', split_dir)],
+                           self.img_suffix, hint, self.data_root,
+                           self.backend_args)[0]
         if self.check_files:
             check_composites(TITLE, split_dir,
                              [osp.join(split_dir, name) for name in names],

@@ -29,7 +29,7 @@ import numpy as np
 import torch
 from mmseg.evaluation import IoUMetric
 
-from linknet_mm.visualization.gallery import make_gallery
+from gallery import make_gallery
 
 
 class ClassRow(NamedTuple):

@@ -8,9 +8,11 @@ when their colour maps are JPEG-compressed once more
 """
 import glob
 import os.path as osp
+import sys
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import cv2
+import mmcv
 import numpy as np
 import torch
 from mmseg.evaluation import IoUMetric
@@ -18,12 +20,13 @@ from mmseg.evaluation import IoUMetric
 from linknet_mm.datasets.cityscapes_color_decoder import (check_color_image,
                                                           palette_colors)
 from linknet_mm.datasets.cityscapes_labels import label_id_to_train_id
-from linknet_mm.datasets.transforms.load_cityscapes_pair import \
-    decode_composite
 from linknet_mm.datasets.transforms.split_image_pair import split_image_pair
-from linknet_mm.synthetic.cityscapes_pairs import (QUALITY, encode_jpeg,
-                                                   pair_from_label_ids,
-                                                   render_cityscapes_pair)
+
+# the generators of synthetic data live in tools/misc
+sys.path.insert(0, osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))),
+                            'misc'))
+from synthetic_cityscapes_pairs import (  # noqa: E402
+    QUALITY, encode_jpeg, pair_from_label_ids, render_cityscapes_pair)
 
 POLEGROUP = 18
 #: (name, OpenCV flag) of the resizes that make real-layout composites, and
@@ -138,8 +141,8 @@ def real_layout_samples(
 
 def label_half(content: bytes) -> np.ndarray:
     """The colour label half (BGR view) of a JPEG composite, decoded and
-    split as ``LoadCityscapesPair`` does."""
-    composite = decode_composite(content, '<benchmark>')
+    split as ``LoadImageFromFile`` and ``SplitImagePair`` do."""
+    composite = mmcv.imfrombytes(content, flag='unchanged', backend='cv2')
     return split_image_pair(composite, 'left', '<benchmark>')[1]
 
 

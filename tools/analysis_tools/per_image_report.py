@@ -29,7 +29,7 @@ import cv2
 import numpy as np
 
 from linknet_mm.evaluation.metrics.per_image_dice import area_bin_names
-from linknet_mm.visualization.gallery import make_gallery
+from gallery import make_gallery
 
 
 class PerImageScores(NamedTuple):

@@ -6,9 +6,9 @@ dataset_type = 'CityscapesPairsDataset'
 data_root = 'data/cityscapes_pairs'
 crop_size = (256, 256)
 train_pipeline = [
-    # Loads and splits in one read, naming the file if it is truncated,
-    # grey or not 2:1 (LoadImageFromFile + SplitImagePair also work).
-    dict(type='LoadCityscapesPair', photo_side='left'),
+    # The dataset checks every composite when it lists the split.
+    dict(type='LoadImageFromFile'),
+    dict(type='SplitImagePair', photo_side='left'),
     dict(type='DecodeCityscapesColors'),
     dict(
         type='RandomResize',
@@ -20,9 +20,8 @@ train_pipeline = [
     dict(type='PhotoMetricDistortion'),
     dict(type='PackSegInputs')
 ]
-# LoadImageFromFile + SplitImagePair (which splits only the dataset's
-# composites) keep this pipeline usable by mmseg's MMSegInferencer on
-# plain photos.
+# SplitImagePair splits only the dataset's composites: mmseg's
+# MMSegInferencer runs this pipeline on plain photos.
 test_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='SplitImagePair', photo_side='left'),

@@ -6,7 +6,8 @@ crop_size = (384, 384)
 model = dict(data_preprocessor=dict(size=crop_size))
 train_dataloader = dict(
     dataset=dict(pipeline=[
-        dict(type='LoadCityscapesPair', photo_side='left'),
+        dict(type='LoadImageFromFile'),
+        dict(type='SplitImagePair', photo_side='left'),
         dict(type='DecodeCityscapesColors'),
         dict(
             type='RandomResize',

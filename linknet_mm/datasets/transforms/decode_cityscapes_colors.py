@@ -54,7 +54,7 @@ class DecodeCityscapesColors(BaseTransform):
 
     Args:
         channel_order (str): Channel order of ``gt_color``: ``'bgr'`` (as
-            ``LoadCityscapesPair`` and mmcv load images) or ``'rgb'``.
+            mmcv loads images) or ``'rgb'``.
             Defaults to 'bgr'.
     """
 
@@ -66,8 +66,7 @@ class DecodeCityscapesColors(BaseTransform):
         """Decode ``results['gt_color']``.
 
         Args:
-            results (dict): Result dict after ``LoadCityscapesPair`` or
-                ``SplitImagePair``.
+            results (dict): Result dict after ``SplitImagePair``.
 
         Returns:
             dict: ``results`` with ``gt_seg_map`` in ``seg_fields``.
@@ -107,8 +106,7 @@ class DecodeCityscapesColors(BaseTransform):
             f'{label_fit:.0%} of its pixels in Cityscapes palette colours '
             f'and the photo half {photo_fit:.0%}: the halves look swapped '
             f'(photo_side={side!r}); if the photos are on the {other}, '
-            f"set photo_side='{other}' in LoadCityscapesPair and "
-            'SplitImagePair')
+            f"set photo_side='{other}' in SplitImagePair")
 
     def __repr__(self) -> str:
         return (f"{self.__class__.__name__}("

@@ -1,11 +1,12 @@
 """Load a mask in the bit depth it was stored in."""
+import mmcv
 import mmengine.fileio as fileio
 import numpy as np
 from mmseg.datasets.transforms import LoadAnnotations
 from mmseg.registry import TRANSFORMS
 
 from ...errors import ImageReadError, InputError
-from ..broken_files import decode_image
+from ..file_check import file_info
 
 
 @TRANSFORMS.register_module()
@@ -71,11 +72,13 @@ class LoadUnchangedAnnotations(LoadAnnotations):
             results (dict): Result dict with ``seg_map_path``.
         """
         path = results['seg_map_path']
-        mask, problem = decode_image(
-            fileio.get(path, backend_args=self.backend_args))
+        content = fileio.get(path, backend_args=self.backend_args)
+        mask = mmcv.imfrombytes(content, 'unchanged', backend='cv2') \
+            if content else None
         if mask is None:
-            raise ImageReadError(f'{path} is {problem}: re-download or '
-                                 'remove it')
+            problem = file_info(path, self.backend_args).problem
+            raise ImageReadError(f'{path} is {problem or "not an image"}: '
+                                 're-download or remove it')
         mask = mask.squeeze()
         if self.reduce_zero_label is None:
             self.reduce_zero_label = results.get('reduce_zero_label', False)

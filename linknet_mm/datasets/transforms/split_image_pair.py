@@ -25,6 +25,11 @@ def split_image_pair(composite: np.ndarray, photo_side: str,
                      filename: str) -> Tuple[np.ndarray, np.ndarray]:
     """Split a composite into the photo and the colour label image.
 
+    The dataset's file check refuses grey files and files not twice as
+    wide as high when the split is listed; this refuses them too for
+    composites it did not check, and a colour file whose three channels
+    are equal, which only the decoded pixels show.
+
     Args:
         composite (np.ndarray): uint8 image of shape (H, 2H, 3).
         photo_side (str): ``'left'`` or ``'right'``: the photo's half.
@@ -61,48 +66,20 @@ def split_image_pair(composite: np.ndarray, photo_side: str,
     return np.ascontiguousarray(photo), color
 
 
-def split_into_results(results: dict, composite: np.ndarray,
-                       photo_side: str) -> dict:
-    """Split ``composite``; store the photo as ``img``, the rest as
-    ``gt_color``.
-
-    Args:
-        results (dict): Result dict with ``img_path`` (for errors).
-        composite (np.ndarray): The loaded composite.
-        photo_side (str): ``'left'`` or ``'right'``: the photo's half.
-
-    Returns:
-        dict: ``results`` with ``img``, ``gt_color``, ``img_shape`` and
-        ``ori_shape`` set.
-    """
-    photo, color = split_image_pair(composite, photo_side,
-                                    results['img_path'])
-    results['img'] = photo
-    results['gt_color'] = color
-    results['photo_side'] = photo_side
-    results['img_shape'] = photo.shape[:2]
-    results['ori_shape'] = photo.shape[:2]
-    return results
-
-
 @TRANSFORMS.register_module()
 class SplitImagePair(BaseTransform):
     """Split a loaded photo | colour-label composite into its halves.
 
-    For pipelines that load with mmcv's ``LoadImageFromFile``; load with
-    ``color_type='unchanged'`` so that grey images are caught here rather
-    than silently turned into 3 channels. ``img`` becomes the photo half;
-    the colour label half is kept as ``gt_color`` (not a segmentation
+    Put it after mmcv's ``LoadImageFromFile``. ``img`` becomes the photo
+    half; the colour label half is kept as ``gt_color`` (not a segmentation
     field, so geometric transforms leave it alone) for
-    ``DecodeCityscapesColors``. :class:`LoadCityscapesPair` loads and
-    splits in one step.
+    ``DecodeCityscapesColors``.
 
     Only samples marked ``is_composite`` (as ``CityscapesPairsDataset``
     marks its files) are split; anything else is a plain photo, e.g. at
     inference through mmseg's ``MMSegInferencer``, and passes unchanged.
-    So the test pipeline ``LoadImageFromFile``, ``SplitImagePair``,
-    ``Resize``, ``DecodeCityscapesColors``, ``PackSegInputs`` serves both
-    evaluation and inference.
+    So one chain, ``LoadImageFromFile``, ``SplitImagePair``,
+    ``DecodeCityscapesColors``, serves training, evaluation and inference.
 
     Required Keys:
 
@@ -119,6 +96,7 @@ class SplitImagePair(BaseTransform):
     Added Keys:
 
     - gt_color (np.uint8): The colour label half, (H, H, 3).
+    - photo_side (str)
 
     Args:
         photo_side (str): Which half holds the photo, ``'left'`` (the
@@ -141,7 +119,15 @@ class SplitImagePair(BaseTransform):
         """
         if not results.get('is_composite', False):
             return results
-        return split_into_results(results, results['img'], self.photo_side)
+        photo, color = split_image_pair(results['img'], self.photo_side,
+                                        results['img_path'])
+        results.update(
+            img=photo,
+            gt_color=color,
+            photo_side=self.photo_side,
+            img_shape=photo.shape[:2],
+            ori_shape=photo.shape[:2])
+        return results
 
     def __repr__(self) -> str:
         return f"{self.__class__.__name__}(photo_side='{self.photo_side}')"

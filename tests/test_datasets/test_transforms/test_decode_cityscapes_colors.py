@@ -5,11 +5,10 @@ import pytest
 
 from conftest import real_data
 from linknet_mm.datasets.cityscapes_labels import PALETTE
-from linknet_mm.datasets.transforms import DecodeCityscapesColors
+from linknet_mm.datasets.transforms import (DecodeCityscapesColors,
+                                            SplitImagePair)
 from linknet_mm.datasets.transforms.decode_cityscapes_colors import \
     LABEL_MIN_FIT
-from linknet_mm.datasets.transforms.split_image_pair import \
-    split_into_results
 from linknet_mm.errors import InputError
 from linknet_mm.synthetic.cityscapes_pairs import (encode_jpeg,
                                                    pair_from_label_ids,
@@ -75,7 +74,8 @@ def _real_pairs():
 
 
 def _split_and_decode(composite, side, name='x.jpg'):
-    results = split_into_results(dict(img_path=name), composite, side)
+    results = SplitImagePair(side)(
+        dict(img_path=name, img=composite, is_composite=True))
     return DecodeCityscapesColors()(results)
 
 

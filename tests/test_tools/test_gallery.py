@@ -1,8 +1,11 @@
-"""make_gallery: captioned panels in a grid."""
+"""tools/analysis_tools/gallery.py: captioned panels in a grid."""
 import numpy as np
 import pytest
 
-from linknet_mm.visualization.gallery import CAPTION_HEIGHT, make_gallery
+from conftest import tool_module
+
+gallery = tool_module('analysis_tools/gallery.py')
+CAPTION_HEIGHT, make_gallery = gallery.CAPTION_HEIGHT, gallery.make_gallery
 
 
 def test_grid_shape_and_scaled_panels():

@@ -1,4 +1,4 @@
-"""convert_cityscapes_pairs and its tool: layout, labels that match
+"""tools/dataset_converters/cityscapes_pairs.py: layout, labels that match
 on-the-fly decoding, atomic writes and bad input."""
 import os
 
@@ -7,16 +7,16 @@ import numpy as np
 import pytest
 from mmseg.registry import DATASETS
 
-from conftest import run_tool
+from conftest import run_tool, tool_module
 
-from linknet_mm.datasets.convert_cityscapes_pairs import \
-    convert_cityscapes_pairs
 from linknet_mm.synthetic import make_cityscapes_pairs
+
+converter = tool_module('dataset_converters/cityscapes_pairs.py')
 
 
 def _run(monkeypatch, data_root, out_dir):
-    """The library function the tool calls, in this process."""
-    return convert_cityscapes_pairs(str(data_root), str(out_dir))
+    """The function the tool calls, in this process."""
+    return converter.convert_cityscapes_pairs(str(data_root), str(out_dir))
 
 
 @pytest.fixture(scope='module')
@@ -48,7 +48,8 @@ def test_cityscapes_pairs_converter(monkeypatch, pairs_root, tmp_path, nproc):
                 data_root=str(pairs_root),
                 data_prefix=dict(img_path=split),
                 pipeline=[
-                    dict(type='LoadCityscapesPair'),
+                    dict(type='LoadImageFromFile'),
+                    dict(type='SplitImagePair'),
                     dict(type='DecodeCityscapesColors')
                 ]))
         for i, name in enumerate(names):
