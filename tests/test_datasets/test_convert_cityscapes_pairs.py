@@ -7,11 +7,13 @@ import numpy as np
 import pytest
 from mmseg.registry import DATASETS
 
-from conftest import run_tool
+from conftest import run_tool, tool_module
 
 from linknet_mm.datasets.convert_cityscapes_pairs import \
     convert_cityscapes_pairs
-from linknet_mm.synthetic import make_cityscapes_pairs
+
+make_cityscapes_pairs = tool_module(
+    'misc/synthetic_cityscapes_pairs.py').make_cityscapes_pairs
 
 
 def _run(monkeypatch, data_root, out_dir):

@@ -4,9 +4,11 @@ import re
 import cv2
 import numpy as np
 
-from conftest import real_data, run_tool
+from conftest import real_data, run_tool, tool_module
 
-from linknet_mm.synthetic.cityscapes_pairs import draw_street_scene
+
+draw_street_scene = tool_module(
+    'misc/synthetic_cityscapes_pairs.py').draw_street_scene
 
 
 def test_benchmark_label_decoding_cityscapes(tmp_path):

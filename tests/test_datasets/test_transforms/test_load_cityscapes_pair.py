@@ -3,9 +3,12 @@ import cv2
 import numpy as np
 import pytest
 
-from linknet_mm.synthetic.cityscapes_pairs import (
-    encode_jpeg, render_cityscapes_pair)
+from conftest import tool_module
 from linknet_mm.datasets.transforms import LoadCityscapesPair
+
+_synthetic = tool_module('misc/synthetic_cityscapes_pairs.py')
+encode_jpeg = _synthetic.encode_jpeg
+render_cityscapes_pair = _synthetic.render_cityscapes_pair
 
 
 @pytest.fixture(scope='module')
