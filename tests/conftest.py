@@ -12,7 +12,6 @@ from mmengine.registry import init_default_scope
 from mmengine.runner import save_checkpoint
 
 import linknet_mm  # noqa: F401  registers the plugin
-from linknet_mm.synthetic.brain_tumor import make_brain_tumor
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIGS = REPO / 'configs'
@@ -92,7 +91,8 @@ def converted_mobilenet(tmp_path_factory) -> Path:
 def brain_root(tmp_path_factory) -> Path:
     """20 generated 128x128 brain-tumor pairs: 12 train, 4 val, 4 test."""
     root = tmp_path_factory.mktemp('brain_tumor')
-    make_brain_tumor(str(root), 20, seed=0, size=128)
+    tool_module('misc/synthetic_brain_tumor.py').make_brain_tumor(
+        str(root), 20, seed=0, size=128)
     return root
 
 

@@ -7,8 +7,10 @@ from mmengine.structures import PixelData
 from mmseg.registry import DATASETS, METRICS, MODELS
 from mmseg.structures import SegDataSample
 
-from conftest import CONFIGS, load_config
-from linknet_mm.synthetic import make_brain_tumor
+from conftest import CONFIGS, load_config, tool_module
+
+make_brain_tumor = tool_module(
+    'misc/synthetic_brain_tumor.py').make_brain_tumor
 
 LEAVES = sorted(p for p in CONFIGS.rglob('*.py') if '_base_' not in p.parts)
 

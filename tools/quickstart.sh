@@ -1,24 +1,19 @@
 #!/usr/bin/env bash
 # The README's first command: set up .venv if needed (tools/setup_env.sh),
-# then generate a small synthetic Cityscapes-pairs dataset, train LinkNet on
-# it, evaluate it and draw the predictions (tools/misc/quickstart.py).
-#
-# Quiet by default: set-up shows its [setup] lines only, with pip's whole
-# output kept in <venv>/setup.log (in a temporary file, whose path is
-# printed with its last lines, if set-up fails); the steps write their whole
-# output to the work dir's logs/. --verbose shows everything as before.
+# then generate data, train, test and draw (tools/misc/quickstart.py).
+# Quiet by default: set-up shows its [setup] lines, pip's whole output goes
+# to <venv>/setup.log (if set-up fails, to a temporary file, whose path is
+# printed with its last lines); --verbose shows everything as it comes.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 venv=${LINKNET_VENV:-$root/.venv}
-
-quiet_setup() {
-    local log status
+if [[ " $* " == *" --verbose "* ]]; then
+    bash "$root/tools/setup_env.sh"
+else
     log=$(mktemp "${TMPDIR:-/tmp}/linknet_mm-setup.XXXXXX")
-    set +e
+    status=0
     bash "$root/tools/setup_env.sh" 2>&1 | tee "$log" \
-        | { grep --line-buffered '^\[setup\]' || true; }
-    status=${PIPESTATUS[0]}
-    set -e
+        | { grep --line-buffered '^\[setup\]' || true; } || status=$?
     if ((status != 0)); then
         {
             echo "[setup] failed (exit status $status); the last 30 lines" \
@@ -27,23 +22,12 @@ quiet_setup() {
             echo "full log: $log"
         } >&2
         exit "$status"
-    fi
-    if [[ -s $log ]]; then
+    elif [[ -s $log ]]; then
         mv "$log" "$venv/setup.log"
         echo "[setup] full log: $venv/setup.log"
     else
         rm -f "$log"  # set-up was already done: it said nothing
     fi
-}
-
-verbose=0
-for arg in "$@"; do
-    if [[ $arg == --verbose ]]; then verbose=1; fi
-done
-if ((verbose)); then
-    bash "$root/tools/setup_env.sh"
-else
-    quiet_setup
 fi
 cd "$root"
 exec "$venv/bin/python" tools/misc/quickstart.py "$@"

@@ -10,13 +10,15 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmseg.registry import DATASETS
 
-from conftest import CONFIGS, real_data
+from conftest import CONFIGS, real_data, tool_module
 
 import linknet_mm  # noqa: F401
 from linknet_mm.datasets import BrainTumorDataset
 from linknet_mm.datasets.brain_tumor import split_names
 from linknet_mm.errors import ImageReadError, InputError
-from linknet_mm.synthetic import make_brain_tumor
+
+make_brain_tumor = tool_module(
+    'misc/synthetic_brain_tumor.py').make_brain_tumor
 
 BASE_CFG = str(CONFIGS / '_base_' / 'datasets' / 'brain_tumor.py')
 REAL_256 = {'955', '1203'}  # the copied pairs that are 256x256

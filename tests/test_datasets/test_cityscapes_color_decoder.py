@@ -11,8 +11,11 @@ from conftest import real_data, tool_module
 from linknet_mm.datasets.cityscapes_color_decoder import (
     CityscapesColorDecoder, palette_colors)
 from linknet_mm.datasets.cityscapes_labels import label_id_to_train_id
-from linknet_mm.synthetic.cityscapes_pairs import (
-    encode_jpeg, pair_from_label_ids, render_cityscapes_pair)
+
+_synthetic = tool_module('misc/synthetic_cityscapes_pairs.py')
+encode_jpeg = _synthetic.encode_jpeg
+pair_from_label_ids = _synthetic.pair_from_label_ids
+render_cityscapes_pair = _synthetic.render_cityscapes_pair
 
 POLEGROUP = 18
 _scores = tool_module('analysis_tools/label_decoding_scores.py')

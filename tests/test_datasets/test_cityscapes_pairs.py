@@ -6,11 +6,13 @@ from mmengine.config import Config
 from mmseg.datasets import CityscapesDataset
 from mmseg.registry import DATASETS
 
-from conftest import CONFIGS
+from conftest import CONFIGS, tool_module
 
 from linknet_mm.datasets import CityscapesPairsDataset
 from linknet_mm.errors import DatasetNotFoundError, ImageReadError
-from linknet_mm.synthetic import make_cityscapes_pairs
+
+make_cityscapes_pairs = tool_module(
+    'misc/synthetic_cityscapes_pairs.py').make_cityscapes_pairs
 
 BASE_CFG = str(CONFIGS / '_base_' / 'datasets' / 'cityscapes_pairs.py')
 DOWNLOAD = 'dansbecker/cityscapes-image-pairs'

@@ -14,9 +14,10 @@ import torch
 from mmengine.runner import Runner
 from mmseg.registry import DATASETS, METRICS
 
-from conftest import CONFIGS, load_config
-from linknet_mm.synthetic.cityscapes_pairs import \
-    make_cityscapes_pairs
+from conftest import CONFIGS, load_config, tool_module
+
+make_cityscapes_pairs = tool_module(
+    'misc/synthetic_cityscapes_pairs.py').make_cityscapes_pairs
 
 pytestmark = pytest.mark.slow
 

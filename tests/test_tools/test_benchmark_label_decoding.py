@@ -10,7 +10,9 @@ from conftest import real_data, run_tool, tool_module
 
 from linknet_mm.datasets.cityscapes_color_decoder import \
     CityscapesColorDecoder
-from linknet_mm.synthetic.cityscapes_pairs import draw_street_scene
+
+draw_street_scene = tool_module(
+    'misc/synthetic_cityscapes_pairs.py').draw_street_scene
 
 scores = tool_module('analysis_tools/label_decoding_scores.py')
 away_from_edges, exactness = scores.away_from_edges, scores.exactness

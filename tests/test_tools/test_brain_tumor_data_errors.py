@@ -3,8 +3,10 @@ import cv2
 import numpy as np
 import pytest
 
-from conftest import TINY_BRAIN, run_tool
-from linknet_mm.synthetic import make_brain_tumor
+from conftest import TINY_BRAIN, run_tool, tool_module
+
+make_brain_tumor = tool_module(
+    'misc/synthetic_brain_tumor.py').make_brain_tumor
 
 pytestmark = pytest.mark.slow
 

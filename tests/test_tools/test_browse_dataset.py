@@ -5,9 +5,10 @@ import of mmcv.ops)."""
 import cv2
 import pytest
 
-from conftest import CONFIGS, real_data, run_tool
-from linknet_mm.synthetic.cityscapes_pairs import \
-    make_cityscapes_pairs
+from conftest import CONFIGS, real_data, run_tool, tool_module
+
+make_cityscapes_pairs = tool_module(
+    'misc/synthetic_cityscapes_pairs.py').make_cityscapes_pairs
 
 
 def _browse(config, data_root, out_dir, *options):

@@ -9,7 +9,8 @@ from mmseg.registry import DATASETS
 
 from conftest import run_tool, tool_module
 
-from linknet_mm.synthetic import make_cityscapes_pairs
+make_cityscapes_pairs = tool_module(
+    'misc/synthetic_cityscapes_pairs.py').make_cityscapes_pairs
 
 converter = tool_module('dataset_converters/cityscapes_pairs.py')
 

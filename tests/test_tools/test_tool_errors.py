@@ -4,10 +4,12 @@ import numpy as np
 import pytest
 import torch
 
-from conftest import TINY, TINY_BRAIN, run_tool
-from linknet_mm.synthetic import make_cityscapes_pairs
+from conftest import TINY, TINY_BRAIN, run_tool, tool_module
 from linknet_mm.utils import cpu_summary, native_bf16
 from tiny_model import deeper_checkpoint
+
+make_cityscapes_pairs = tool_module(
+    'misc/synthetic_cityscapes_pairs.py').make_cityscapes_pairs
 
 pytestmark = pytest.mark.slow
 

@@ -3,16 +3,18 @@ import cv2
 import numpy as np
 import pytest
 
-from conftest import real_data
+from conftest import real_data, tool_module
 from linknet_mm.datasets.cityscapes_labels import PALETTE
 from linknet_mm.datasets.transforms import (DecodeCityscapesColors,
                                             SplitImagePair)
 from linknet_mm.datasets.transforms.decode_cityscapes_colors import \
     LABEL_MIN_FIT
 from linknet_mm.errors import InputError
-from linknet_mm.synthetic.cityscapes_pairs import (encode_jpeg,
-                                                   pair_from_label_ids,
-                                                   render_cityscapes_pair)
+
+_synthetic = tool_module('misc/synthetic_cityscapes_pairs.py')
+encode_jpeg = _synthetic.encode_jpeg
+pair_from_label_ids = _synthetic.pair_from_label_ids
+render_cityscapes_pair = _synthetic.render_cityscapes_pair
 
 
 def _color_half():

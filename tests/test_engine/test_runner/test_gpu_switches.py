@@ -15,8 +15,10 @@ from mmengine.registry import VISUALIZERS
 from mmengine.runner import Runner
 from mmseg.registry import MODELS
 
-from conftest import TINY, load_config
-from linknet_mm.synthetic import make_cityscapes_pairs
+from conftest import TINY, load_config, tool_module
+
+make_cityscapes_pairs = tool_module(
+    'misc/synthetic_cityscapes_pairs.py').make_cityscapes_pairs
 
 
 def test_compile_runs_two_iterations(tmp_path):

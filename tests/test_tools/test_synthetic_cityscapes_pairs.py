@@ -6,10 +6,14 @@ import cv2
 import numpy as np
 import pytest
 
+from conftest import tool_module
+
 from linknet_mm.datasets.cityscapes_labels import label_id_to_color
-from linknet_mm.synthetic import make_cityscapes_pairs, render_cityscapes_pair
-from linknet_mm.synthetic.cityscapes_pairs import (compose_pair,
-                                                   pair_from_label_ids)
+
+synthetic = tool_module('misc/synthetic_cityscapes_pairs.py')
+make_cityscapes_pairs = synthetic.make_cityscapes_pairs
+pair_from_label_ids = synthetic.pair_from_label_ids
+render_cityscapes_pair = synthetic.render_cityscapes_pair
 
 ROAD, SKY, BUILDING, CAR = 0, 10, 2, 13
 
@@ -82,5 +86,5 @@ def test_cityscapes_pair_from_label_ids():
     sky_bgr = label_id_to_color()[23][::-1]
     assert (composite[10, :256] == sky_bgr).all()
     assert (pair_from_label_ids(label_ids)[:, :256] == 128).all()
-    with pytest.raises(ValueError, match='photo_side must be one of'):
-        compose_pair(photo, photo, 'top')
+    with pytest.raises(KeyError, match='top'):
+        pair_from_label_ids(label_ids, photo_side='top')

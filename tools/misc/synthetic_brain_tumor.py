@@ -16,17 +16,8 @@ MIN_SIZE = 64
 
 def _smooth_noise(rng: np.random.Generator, size: int,
                   cells: int) -> np.ndarray:
-    """Smooth random field of unit standard deviation.
-
-    Args:
-        rng (np.random.Generator): Random source.
-        size (int): Side of the square output.
-        cells (int): Side of the coarse grid that is upsampled; fewer cells
-            give smoother fields.
-
-    Returns:
-        np.ndarray: float32 array of shape (size, size).
-    """
+    """Smooth float32 (size, size) field of unit standard deviation: a
+    random ``cells`` x ``cells`` grid upsampled (fewer cells, smoother)."""
     coarse = rng.standard_normal((cells, cells)).astype(np.float32)
     field = cv2.resize(coarse, (size, size), interpolation=cv2.INTER_CUBIC)
     return field / max(float(field.std()), 1e-6)
@@ -34,16 +25,8 @@ def _smooth_noise(rng: np.random.Generator, size: int,
 
 def _make_pair(rng: np.random.Generator,
                size: int) -> Tuple[np.ndarray, np.ndarray]:
-    """Draw one axial T1-CE-like slice and its tumour mask.
-
-    Args:
-        rng (np.random.Generator): Random source.
-        size (int): Side of the square slice in pixels.
-
-    Returns:
-        tuple[np.ndarray, np.ndarray]: uint8 image and 0/255 mask, both of
-        shape (size, size).
-    """
+    """Draw one axial T1-CE-like slice and its tumour mask: uint8 image and
+    0/255 mask, both of shape (size, size)."""
     y, x = np.mgrid[0:size, 0:size].astype(np.float32) / size
 
     # Head: a tilted ellipse; rho is 1 on the scalp, 0 at the centre.
@@ -96,13 +79,12 @@ def make_brain_tumor(out_dir: str,
                      num: int,
                      seed: int = 0,
                      size: int = 512) -> None:
-    """Write synthetic slices in the exact format of the Kaggle set.
+    """Write ``out_dir/{images,masks}/{1..num}.png`` as in the Kaggle set.
 
-    Writes ``out_dir/images/{1..num}.png`` (8-bit grey, an elliptical head
-    with skull, brain texture and noise) and ``out_dir/masks/{1..num}.png``
-    (single-channel 0/255, one tumour blob covering 0.3-5 % of the image,
-    brighter than the brain around it). Pair ``i`` depends only on ``seed``,
-    ``i`` and ``size``, so a larger ``num`` extends a smaller set.
+    Images: 8-bit grey, an elliptical head with skull, brain texture and
+    noise; masks: 0/255, one tumour blob covering 0.3-5 % of the image,
+    brighter than the brain around it. Pair ``i`` depends only on ``seed``,
+    ``i`` and ``size``: a larger ``num`` extends a set.
 
     Args:
         out_dir (str): Folder to write ``images/`` and ``masks/`` into.

@@ -5,7 +5,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from linknet_mm.synthetic import make_brain_tumor
+from conftest import tool_module
+
+make_brain_tumor = tool_module(
+    'misc/synthetic_brain_tumor.py').make_brain_tumor
 
 
 def _read(path):
