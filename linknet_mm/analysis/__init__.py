@@ -2,11 +2,6 @@
 
 Not part of ``import linknet_mm`` (nothing is registered here):
 
-* :mod:`.benchmark` (with :mod:`.inference_speed`,
-  :mod:`.benchmark_parity`, :mod:`.training_speed`, :mod:`.measuring`,
-  :mod:`.benchmark_table`): size, FLOPs, inference and training speed,
-  memory and low-precision parity of a model
-  (``tools/analysis_tools/benchmark.py``);
 * :mod:`.label_decoding`: exactness of the Cityscapes colour decoder
   (``tools/analysis_tools/benchmark_label_decoding.py``);
 * :mod:`.per_image_report`: per-image Dice by size, worst images;

@@ -21,7 +21,9 @@ Example::
 import argparse
 import copy
 import os.path as osp
+import sys
 import tempfile
+import timeit
 from typing import Dict, Optional, Tuple
 
 import numpy as np
@@ -32,11 +34,14 @@ from mmengine.structures import PixelData
 from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
 
-from linknet_mm.analysis.measuring import PeakRSS, call_times
-from linknet_mm.analysis.training_speed import crop_size_of, runner_throughput
 from linknet_mm.engine import enable_amp
-from linknet_mm.synthetic import make_synthetic_data
 from linknet_mm.utils import cpu_summary, load_tool_config
+
+# the benchmark's Runner timing and measuring, shared, not copied
+sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..',
+                            'analysis_tools'))
+from runner_speed import (PeakRSS, crop_size_of,  # noqa: E402
+                          runner_throughput, training_data)
 
 
 class BareLoop:
@@ -94,7 +99,9 @@ class BareLoop:
         Returns:
             np.ndarray: Seconds per step.
         """
-        return call_times(self.step, iters, warmup)
+        for _ in range(warmup):
+            self.step()
+        return np.asarray(timeit.repeat(self.step, number=1, repeat=iters))
 
 
 def compare(cfg: Config,
@@ -121,11 +128,11 @@ def compare(cfg: Config,
 
     Returns:
         dict: ``runner`` (see
-        :func:`linknet_mm.analysis.training_speed.runner_throughput`), ``bare``
+        :func:`runner_speed.runner_throughput`), ``bare``
         (``images_per_s``, ``iter_ms``, ``peak_rss_mib``) and
         ``runner_vs_bare`` (ratio of images/s).
     """
-    hw = crop_size_of(cfg, (256, 256))
+    hw = crop_size_of(cfg)
     with PeakRSS() as bare_peak:
         loop = BareLoop(cfg, batch_size, hw)
         first = loop.times(max(iters // 2, 1), warmup)
@@ -175,10 +182,7 @@ def main() -> None:
         if args.amp:
             enable_amp(cfg)
         init_default_scope(cfg.get('default_scope', 'mmseg'))
-        data_root = args.data_root
-        if data_root is None:
-            data_root = osp.join(work_dir, 'data')
-            make_synthetic_data(cfg, data_root, 4 * args.batch)
+        data_root = training_data(cfg, args.data_root, work_dir, args.batch)
         result = compare(cfg, data_root, osp.join(work_dir, 'run'), args.batch,
                          args.iters, args.warmup, args.workers)
     runner, bare = result['runner'], result['bare']
