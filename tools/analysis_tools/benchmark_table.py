@@ -1,5 +1,7 @@
-"""The results of ``benchmark.py`` as text."""
-from typing import List
+"""The results of ``benchmark.py`` as text (prettytable, as mmseg's)."""
+from typing import List, Sequence
+
+from prettytable import PrettyTable
 
 from linknet_mm.deploy.parity_verdict import MAX_DICE_CHANGE, MAX_MIOU_CHANGE
 
@@ -7,32 +9,39 @@ from linknet_mm.deploy.parity_verdict import MAX_DICE_CHANGE, MAX_MIOU_CHANGE
 BUSY_CORES = 0.25
 
 
+def text_table(header: Sequence[str], rows: Sequence[Sequence]) -> str:
+    """Columns without borders, the first left-aligned, the rest right."""
+    table = PrettyTable(header, border=False, padding_width=0,
+                        right_padding_width=2, align='r')
+    table.align[header[0]] = 'l'
+    table.add_rows(rows)
+    return '\n'.join(line.rstrip() for line in table.get_string().split('\n'))
+
+
 def format_table(result: dict) -> str:
     """The machine, the model, the inference and training tables, memory."""
     m, busy = result['machine'], result['other_cpu_cores']
     others = ', '.join(f'{phase} {cores:.2f}'
                        for phase, cores in busy.items() if cores is not None)
+    rows = [[
+        row['backend'], row['batch'], f"{row['latency_ms']:.1f}",
+        f"{row['images_per_s']:.2f}", f"{row['x_eager']:.2f}",
+        f"{row['peak_rss_mib']:.0f}", '-' if row['other_cpu_cores'] is None
+        else f"{row['other_cpu_cores']:.2f}",
+        *_parity_cells(result.get('parity', {}), row['backend'])
+    ] for row in result['inference']]
     lines = [
         f"machine: {m['summary']}, torch threads {m['torch_threads']}; "
         f'cores kept busy by other processes: {others or "unknown"}',
         f"model: {result['config']}, {result['params'] / 1e6:.2f}M "
         f"parameters, {result['flops'] / 1e9:.2f} GFLOPs at "
         f"{result['size'][0]}x{result['size'][1]} (1 multiply-add = "
-        '1 FLOP)', '',
-        f'{"backend":<13}{"batch":>6}{"latency ms":>12}{"images/s":>10}'
-        f'{"x eager":>9}{"peak MiB":>10}{"busy*":>7}{"agree %":>9}'
-        f'{"dmIoU":>7}{"ddice":>7}  parity'
-    ]
-    for row in result['inference']:
-        other = row['other_cpu_cores']
-        lines.append(
-            f"{row['backend']:<13}{row['batch']:>6}{row['latency_ms']:>12.1f}"
-            f"{row['images_per_s']:>10.2f}{row['x_eager']:>9.2f}"
-            f"{row['peak_rss_mib']:>10.0f}"
-            f"{'-' if other is None else f'{other:.2f}':>7}"
-            f"{_parity_cells(result.get('parity', {}), row['backend'])}")
-    lines.append('* cores kept busy by other processes while timing')
-    lines += parity_notes(result) + training_lines(result)
+        '1 FLOP)\n',
+        text_table(('backend', 'batch', 'latency ms', 'images/s', 'x eager',
+                    'peak MiB', 'busy*', 'agree %', 'dmIoU', 'ddice',
+                    'parity'), rows),
+        '* cores kept busy by other processes while timing'
+    ] + parity_notes(result) + training_lines(result)
     lines.append(
         f"\npeak RSS of the whole run: {result['peak_rss_mib']:.0f} MiB "
         '(largest child process, e.g. a DataLoader worker, shared pages '
@@ -46,17 +55,17 @@ def format_table(result: dict) -> str:
     return '\n'.join(lines)
 
 
-def _parity_cells(parity: dict, backend: str) -> str:
-    """Agreement, mIoU and Dice change and verdict; '-' where unchecked."""
+def _parity_cells(parity: dict, backend: str) -> List[str]:
+    """Agreement %, mIoU and Dice change, verdict; '-' where unchecked."""
     figures = parity.get('fp32' if backend == 'eager' else backend)
     if figures is None:
-        return f'{"-":>9}{"-":>7}{"-":>7}  -'
+        return ['-'] * 4
     dice = figures.get('Dice_change')
-    verdict = 'ref' if backend == 'eager' else (
-        'ok' if figures['ok'] else 'FAIL')
-    return (f'{100 * figures["agreement"]:>9.3f}'
-            f'{figures["mIoU_change"]:>+7.2f}'
-            f'{"-" if dice is None else f"{dice:+.2f}":>7}  {verdict}')
+    return [
+        f'{100 * figures["agreement"]:.3f}', f'{figures["mIoU_change"]:+.2f}',
+        '-' if dice is None else f'{dice:+.2f}', 'ref' if backend == 'eager'
+        else ('ok' if figures['ok'] else 'FAIL')
+    ]
 
 
 def parity_notes(result: dict) -> List[str]:
@@ -87,18 +96,17 @@ def training_lines(result: dict) -> List[str]:
     if not result.get('training'):
         return []
     paths, size = result['training']['paths'], result['training']['size']
-    lines = [
+    rows = [[
+        name, f'{row["images_per_s"]:.2f}',
+        f'{row["images_per_s"] / paths["fp32"]["images_per_s"]:.2f}',
+        f'{row["iter_ms"]:.0f}', f'{row["data_ms"]:.1f}',
+        f'{row["peak_rss_mib"]:.0f}'
+    ] for name, row in paths.items()]
+    return [
         f'\ntraining (mmengine Runner), batch {result["batch"]} at '
         f'{size[0]}x{size[1]}, on {result["machine"]["cpu"]}:',
-        f'{"path":<20}{"images/s":>10}{"x fp32":>8}{"iter ms":>10}'
-        f'{"data ms":>9}{"peak MiB":>10}'
-    ]
-    for name, row in paths.items():
-        lines.append(
-            f'{name:<20}{row["images_per_s"]:>10.2f}'
-            f'{row["images_per_s"] / paths["fp32"]["images_per_s"]:>8.2f}'
-            f'{row["iter_ms"]:>10.0f}{row["data_ms"]:>9.1f}'
-            f'{row["peak_rss_mib"]:>10.0f}')
-    if 'amp' not in paths:
-        lines.append('amp not timed: --amp is refused on this machine')
-    return lines + [f'DataLoader workers: {row["num_workers"]}']
+        text_table(('path', 'images/s', 'x fp32', 'iter ms', 'data ms',
+                    'peak MiB'), rows)
+    ] + (['amp not timed: --amp is refused on this machine']
+         if 'amp' not in paths else []) + [
+        f'DataLoader workers: {paths["fp32"]["num_workers"]}']

@@ -1,10 +1,7 @@
-"""How fast the mmengine Runner trains a config, and what speed tools measure
-with: median call times, peak memory per block, other processes' load.
-
-Shared by ``benchmark.py`` and ``tools/dev/runner_overhead.py``. A Runner
-run is a real one (the config's dataset, pipeline, dataloader, optimiser
-wrapper, hooks) of a few iterations, timed by its own ``IterTimerHook``.
-"""
+"""What the speed tools measure with (median call times, peak memory per
+block, other processes' load), and the Runner's training speed: a real run
+of the config (its dataset, pipeline, optimiser wrapper, hooks), timed by
+its own ``IterTimerHook``. Shared by ``benchmark.py`` and ``tools/dev``."""
 import copy
 import gc
 import os
@@ -108,41 +105,28 @@ def _runner_config(cfg: Config, data_root: str, work_dir: str,
                    num_workers: Optional[int]) -> Config:
     """A copy of the config that trains ``iters`` iterations, nothing else."""
     cfg = copy.deepcopy(cfg)
-    cfg.update(work_dir=work_dir, launcher='none', load_from=None,
-               resume=False, log_level='WARNING')
-    cfg.model.backbone.init_cfg = None
-    loader = cfg.train_dataloader
-    loader.batch_size, loader.dataset.data_root = batch_size, data_root
-    if num_workers is not None:
-        loader.num_workers = num_workers
-        loader.persistent_workers = num_workers > 0
+    workers = {} if num_workers is None else {
+        'train_dataloader.num_workers': num_workers,
+        'train_dataloader.persistent_workers': num_workers > 0}
+    cfg.merge_from_dict({
+        'work_dir': work_dir, 'launcher': 'none', 'load_from': None,
+        'resume': False, 'log_level': 'WARNING',
+        'model.backbone.init_cfg': None, 'default_hooks.checkpoint': None,
+        'train_dataloader.batch_size': batch_size,
+        'train_dataloader.dataset.data_root': data_root, **workers,
+        **{f'{stage}_{key}': None for stage in ('val', 'test')
+           for key in ('cfg', 'dataloader', 'evaluator')}})
     cfg.train_cfg = dict(
         type='IterBasedTrainLoop', max_iters=iters, val_interval=iters + 1)
-    for key in ('cfg', 'dataloader', 'evaluator'):
-        cfg[f'val_{key}'] = cfg[f'test_{key}'] = None
-    cfg.default_hooks.checkpoint = None
     return cfg
 
 
-def runner_throughput(cfg: Config,
-                      data_root: str,
-                      work_dir: str,
-                      batch_size: int,
-                      iters: int = 20,
-                      warmup: int = 3,
+def runner_throughput(cfg: Config, data_root: str, work_dir: str,
+                      batch_size: int, iters: int = 20, warmup: int = 3,
                       num_workers: Optional[int] = None) -> Dict[str, float]:
-    """Train through the Runner and read its iteration timer.
-
-    Args:
-        cfg (Config): The config; its training set must be at ``data_root``.
-        data_root (str): Data root of the training set.
-        work_dir (str): Work dir of the run's logs.
-        batch_size (int): Training batch size.
-        iters (int): Timed iterations. Defaults to 20.
-        warmup (int): Iterations first, not counted (the first starts the
-            DataLoader workers). Defaults to 3.
-        num_workers (int, optional): DataLoader workers; the config's when
-            None. Defaults to None.
+    """Train ``warmup + iters`` iterations through the Runner (the training
+    set at ``data_root``, logs in ``work_dir``, the config's DataLoader
+    workers when ``num_workers`` is None) and read its iteration timer.
 
     Returns:
         dict: ``images_per_s`` (batch / median iteration time),
