@@ -1,14 +1,11 @@
 """Benchmark a segmentor: size, FLOPs, inference and training speed.
 
 Prints a table and writes it as JSON (``--out``): parameters and FLOPs at
-``--size`` (mmengine's counter: one multiply-add is one FLOP); latency and
-images/s at batch 1 and ``--batch`` of each backend of
-``benchmark_backends.py``, each with its parity against eager fp32 on
-labelled test images (``--check-dir``, else synthetic data); training
-images/s through the mmengine Runner, fp32 and ``--amp`` where the CPU has
-native bf16 (``runner_speed.py``, on synthetic data or ``--data-root``);
-peak memory, and how busy other processes kept the machine. Timings are
-medians after warm-up, all paths in one run: compare figures of one run.
+``--size`` (mmengine's counter), the backends of ``benchmark_backends.py``
+timed at batch 1 and ``--batch`` with their parity against eager fp32, the
+Runner's training images/s (``runner_speed.py``: fp32, and ``--amp`` where
+the CPU has native bf16), peak memory and other processes' load. Timings
+are medians after warm-up, every path in one run: compare within a run.
 
 Example::
 
@@ -18,7 +15,6 @@ Example::
 import argparse
 import copy
 import json
-import logging
 import os
 import os.path as osp
 import platform
@@ -30,9 +26,8 @@ import onnxruntime as ort
 import torch
 from benchmark_backends import backends, low_precision, parity, time_backends
 from benchmark_table import format_table
-from mmengine.analysis import get_model_complexity_info
+from mmengine.analysis import FlopAnalyzer, parameter_count
 from mmengine.config import Config, DictAction
-from mmengine.logging import MMLogger
 from runner_speed import (OtherCpuLoad, crop_size_of, runner_throughput,
                           training_data)
 
@@ -97,24 +92,17 @@ def machine_info() -> dict:
     return dict(
         cpu=cpu_model(), cpu_flags=speed_flags(cpu_flags()),
         summary=cpu_summary(), cores=cores,
-        torch_threads=torch.get_num_threads(),
-        load_average=list(os.getloadavg()) if hasattr(os, 'getloadavg')
-        else None, python=platform.python_version(),
-        torch=torch.__version__, onnxruntime=ort.__version__)
+        torch_threads=torch.get_num_threads(), load_average=os.getloadavg(),
+        python=platform.python_version(), torch=torch.__version__,
+        onnxruntime=ort.__version__)
 
 
 def complexity(model: torch.nn.Module, hw: tuple) -> dict:
     """``params`` and ``flops`` per image, by mmengine's counter."""
-    logger = MMLogger.get_current_instance()
-    level = logger.level
-    logger.setLevel(logging.ERROR)  # its notes on uncounted operators
-    try:
-        info = get_model_complexity_info(
-            copy.deepcopy(model).eval(), (in_channels_of(model), *hw),
-            show_table=False, show_arch=False)
-    finally:
-        logger.setLevel(level)
-    return dict(params=float(info['params']), flops=float(info['flops']))
+    flops = FlopAnalyzer(model, torch.randn(1, in_channels_of(model), *hw))
+    flops.unsupported_ops_warnings(False).uncalled_modules_warnings(False)
+    return dict(params=float(parameter_count(model)['']),
+                flops=float(flops.total()))
 
 
 def inference(model: torch.nn.Module, cfg: Config, args: argparse.Namespace,

@@ -1,12 +1,10 @@
-"""The inference backends ``benchmark.py`` times, and their parity.
+"""The backends ``benchmark.py`` times, and their parity with eager fp32.
 
-Every backend computes the same function, raw pixels in and logits at the
-input size out (:class:`~linknet_mm.deploy.LogitsModel`): ``eager`` (the
-segmentor under ``torch.no_grad``), ``optimized`` (BN folded,
-channels-last, ``torch.inference_mode``), ``onnxruntime`` (the fp32 ONNX
-export), and with low precision ``bf16`` (where the CPU computes it
-natively) and ``int8`` (ONNX Runtime). The same calls are timed and
-checked against eager on labelled test images.
+Each computes logits at the input size from raw pixels
+(:class:`~linknet_mm.deploy.LogitsModel`): ``eager`` (``torch.no_grad``),
+``optimized`` (BN folded, channels-last, ``torch.inference_mode``),
+``onnxruntime`` (the fp32 export), ``bf16`` (where the CPU computes it
+natively) and ``int8`` (ONNX Runtime); the same calls are timed and checked.
 """
 import os.path as osp
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
@@ -95,16 +93,14 @@ def backends(model: nn.Module, cfg: Config, onnx_file: str,
 def time_backends(calls: Dict[str, LogitsFn], channels: int,
                   hw: Tuple[int, int], batches: Sequence[int], repeats: int,
                   warmup: int) -> List[dict]:
-    """Time each backend on one random batch per size, one after the other.
-
-    Round-robin, ONNX Runtime's threads, which spin a while after each
-    run, would take the cores from the PyTorch call that follows.
+    """Time each backend on one random batch per size, one after the other
+    (round-robin, ONNX Runtime's threads, spinning after each run, would
+    slow the PyTorch call that follows).
 
     Returns:
         list[dict]: Per batch size and backend: ``backend``, ``batch``,
-        ``latency_ms`` (median), ``images_per_s``, ``x_eager`` (images/s
-        over eager's), ``peak_rss_mib`` and ``other_cpu_cores`` (while
-        timing it).
+        ``latency_ms`` (median), ``images_per_s``, ``x_eager``, and while
+        timing it ``peak_rss_mib`` and ``other_cpu_cores``.
     """
     rows = []
     for batch in batches:
@@ -124,12 +120,8 @@ def time_backends(calls: Dict[str, LogitsFn], channels: int,
 
 def parity(model: nn.Module, cfg: Config, calls: Dict[str, LogitsFn],
            data_root: str, check_num: Optional[int]) -> Dict[str, dict]:
-    """Every backend against eager fp32 on the data's test images.
-
-    Returns:
-        dict[str, dict]: :meth:`~linknet_mm.deploy.ParityCheck.results`
-        per backend (eager's under ``fp32``).
-    """
+    """Every backend's :meth:`~linknet_mm.deploy.ParityCheck.results`
+    against eager fp32 (``fp32``) on the data's test images."""
     head = model.decode_head
     check = ParityCheck(
         LogitsModel(model).eval(),
