@@ -15,7 +15,8 @@ def test_runner_overhead_prints_both_loops():
     lines = lines[next(i for i, line in enumerate(lines)
                        if line.startswith('machine: ')):]
     assert lines[1] == 'batch 2 at 256x256:'
-    rows = {line[:22].strip(): line[22:].split() for line in lines[3:5]}
+    rows = {name: cells for name, *cells in (re.split(r'  +', line)
+                                             for line in lines[3:5])}
     assert set(rows) == {'bare fp32 NCHW loop', 'mmengine Runner'}
     bare, runner = (float(rows[name][0]) for name in rows)
     assert bare > 0 and runner > 0

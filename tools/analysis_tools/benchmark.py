@@ -1,24 +1,11 @@
 """Benchmark a segmentor: size, FLOPs, inference and training speed.
 
-Prints a table and writes it as JSON (``--out``):
-
-- parameters and FLOPs at ``--size`` (mmengine's counter: one
-  multiply-add is one FLOP);
-- inference latency and images/s at batch 1 and ``--batch`` for eager
-  PyTorch, the optimised PyTorch path (conv+BN folded, channels-last,
-  ``torch.inference_mode``), ONNX Runtime fp32, bfloat16 (where the CPU
-  computes it natively) and ONNX Runtime INT8, all computing logits at the
-  input size from raw pixels, each with its parity against eager fp32 on
-  labelled test images (``--check-dir``, else synthetic data): argmax
-  agreement and the change of mIoU (and of a two-class model's Dice);
-- training images/s through the mmengine Runner (the config's dataset
-  pipeline on synthetic data, or ``--data-root``), and the share of each
-  iteration spent waiting for data;
-- peak resident memory of each phase (main process).
-
-Timings are medians after warm-up; a busy machine slows every backend, so
-compare figures from one run. The machine (CPU, cores, threads, load) is
-printed and saved with them.
+Prints a table and writes it as JSON (``--out``): parameters and FLOPs at
+``--size`` (mmengine's counter), the backends of ``benchmark_backends.py``
+timed at batch 1 and ``--batch`` with their parity against eager fp32, the
+Runner's training images/s (``runner_speed.py``: fp32, and ``--amp`` where
+the CPU has native bf16), peak memory and other processes' load. Timings
+are medians after warm-up, every path in one run: compare within a run.
 
 Example::
 
@@ -26,100 +13,68 @@ Example::
         --size 256 256 --batch 8 --out work_dirs/benchmark.json
 """
 import argparse
+import copy
 import json
+import os
 import os.path as osp
+import platform
+import resource
 import sys
 import tempfile
 
+import onnxruntime as ort
 import torch
-from mmengine.config import DictAction
+from benchmark_backends import backends, low_precision, parity, time_backends
+from benchmark_table import format_table
+from mmengine.analysis import FlopAnalyzer, parameter_count
+from mmengine.config import Config, DictAction
+from runner_speed import (OtherCpuLoad, crop_size_of, runner_throughput,
+                          training_data)
 
-from linknet_mm.analysis.benchmark import BenchmarkSettings, benchmark
-from linknet_mm.analysis.benchmark_table import format_table
-from linknet_mm.errors import LinkNetError, error_line
-from linknet_mm.utils import load_config
-
-
-def _add_timing_args(parser: argparse.ArgumentParser) -> None:
-    """Options of what is timed: sizes, repeats, training, threads."""
-    parser.add_argument(
-        '--size',
-        type=int,
-        nargs=2,
-        default=[256, 256],
-        metavar=('H', 'W'),
-        help='input size of the FLOPs count and the inference timings')
-    parser.add_argument(
-        '--batch',
-        type=int,
-        default=8,
-        help='batch size timed besides 1, and the training batch size')
-    parser.add_argument(
-        '--repeats',
-        type=int,
-        default=10,
-        help='timed inference calls per backend and batch size')
-    parser.add_argument(
-        '--warmup', type=int, default=2, help='untimed calls/iterations')
-    parser.add_argument(
-        '--train-iters',
-        type=int,
-        default=20,
-        help='timed training iterations of the Runner; 0 skips '
-        'the training benchmark')
-    parser.add_argument(
-        '--workers',
-        type=int,
-        help='DataLoader workers of the Runner run (default: the config\'s)')
-    parser.add_argument(
-        '--data-root',
-        help='training data for the Runner run (default: synthetic data '
-        'written to a temporary folder)')
-    parser.add_argument(
-        '--threads', type=int, help='torch and ONNX Runtime threads')
-
-
-def _add_low_precision_args(parser: argparse.ArgumentParser) -> None:
-    """Options of the ONNX, bf16 and INT8 rows and their parity columns."""
-    parser.add_argument(
-        '--onnx', help='ONNX export to time (default: exported here)')
-    parser.add_argument(
-        '--no-low-precision',
-        action='store_true',
-        help='skip the bf16 and INT8 rows and the parity columns')
-    parser.add_argument(
-        '--check-dir',
-        help='labelled data (the dataset\'s data_root) for the parity '
-        'columns (test split) and INT8 calibration (training split); '
-        'default: synthetic data of the config\'s format')
-    parser.add_argument(
-        '--check-num',
-        type=int,
-        default=16,
-        help='test images of the parity check; 0 for all')
-    parser.add_argument(
-        '--calib-num',
-        type=int,
-        default=32,
-        help='calibration images of the INT8 model quantized here (the '
-        'INT8 model tools/deployment/quantize.py wrote beside the '
-        'checkpoint is timed as it is)')
+from linknet_mm.apis import init_segmentor
+from linknet_mm.deploy import export_onnx
+from linknet_mm.deploy.logits_model import in_channels_of
+from linknet_mm.engine import enable_amp
+from linknet_mm.errors import ConfigError, LinkNetError, error_line
+from linknet_mm.utils import (cpu_flags, cpu_model, cpu_summary,
+                              load_config, speed_flags)
 
 
 def parse_args() -> argparse.Namespace:
     """Command-line arguments."""
     parser = argparse.ArgumentParser(
         description='Benchmark inference and training of a segmentor')
-    parser.add_argument('config', help='config file of the model')
-    parser.add_argument(
-        'checkpoint', nargs='?', help='checkpoint; random weights without')
-    _add_timing_args(parser)
-    _add_low_precision_args(parser)
-    parser.add_argument('--out', help='JSON file to write the results to')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
+    add = parser.add_argument
+    add('config', help='config file of the model')
+    add('checkpoint', nargs='?', help='checkpoint; random weights without')
+    add('--size', type=int, nargs=2, default=[256, 256], metavar=('H', 'W'),
+        help='input size of the FLOPs count and the inference timings')
+    add('--batch', type=int, default=8,
+        help='batch size timed besides 1, and the training batch size')
+    add('--repeats', type=int, default=10,
+        help='timed inference calls per backend and batch size')
+    add('--warmup', type=int, default=2, help='untimed calls/iterations')
+    add('--train-iters', type=int, default=20,
+        help='timed training iterations of the Runner; 0 skips training')
+    add('--workers', type=int,
+        help="DataLoader workers of the Runner run (default: the config's)")
+    add('--data-root', help='training data for the Runner run (default: '
+        'synthetic data written to a temporary folder)')
+    add('--threads', type=int, help='torch and ONNX Runtime threads')
+    add('--onnx', help='ONNX export to time (default: exported here)')
+    add('--no-low-precision', action='store_true',
+        help='skip the bf16 and INT8 rows and the parity columns')
+    add('--check-dir', help="labelled data (the dataset's data_root) for "
+        'the parity columns (test split) and INT8 calibration (training '
+        "split); default: synthetic data of the config's format")
+    add('--check-num', type=int, default=16,
+        help='test images of the parity check; 0 for all')
+    add('--calib-num', type=int, default=32,
+        help='calibration images of the INT8 model quantized here (the '
+        'INT8 model tools/deployment/quantize.py wrote beside the '
+        'checkpoint is timed as it is)')
+    add('--out', help='JSON file to write the results to')
+    add('--cfg-options', nargs='+', action=DictAction,
         help='override settings of the config, key=value pairs')
     args = parser.parse_args()
     for name in ('batch', 'repeats'):
@@ -130,31 +85,105 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
+def machine_info() -> dict:
+    """The CPU, its speed flags, cores, threads, load and versions."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(
+        os, 'sched_getaffinity') else os.cpu_count()
+    return dict(
+        cpu=cpu_model(), cpu_flags=speed_flags(cpu_flags()),
+        summary=cpu_summary(), cores=cores,
+        torch_threads=torch.get_num_threads(), load_average=os.getloadavg(),
+        python=platform.python_version(), torch=torch.__version__,
+        onnxruntime=ort.__version__)
+
+
+def complexity(model: torch.nn.Module, hw: tuple) -> dict:
+    """``params`` and ``flops`` per image, by mmengine's counter."""
+    flops = FlopAnalyzer(model, torch.randn(1, in_channels_of(model), *hw))
+    flops.unsupported_ops_warnings(False).uncalled_modules_warnings(False)
+    return dict(params=float(parameter_count(model)['']),
+                flops=float(flops.total()))
+
+
+def inference(model: torch.nn.Module, cfg: Config, args: argparse.Namespace,
+              folder: str) -> dict:
+    """Every backend timed at batch 1 and ``--batch``, and its parity."""
+    hw, out = tuple(args.size), {}
+    onnx_file = args.onnx or osp.join(folder, 'model.onnx')
+    if args.onnx is None:
+        export_onnx(model, onnx_file, example_hw=hw)
+    low = None if args.no_low_precision else low_precision(
+        model, cfg, args.checkpoint, args.check_dir, folder, args.calib_num,
+        args.check_num or None)
+    calls = backends(model, cfg, onnx_file, low)
+    with OtherCpuLoad() as other:
+        out['inference'] = time_backends(calls, in_channels_of(model), hw,
+                                         sorted({1, args.batch}),
+                                         args.repeats, args.warmup)
+    out.update(backends=list(calls), busy=other.cores)
+    if low:
+        out.update(low_precision=low['summary'],
+                   parity_data=args.check_dir or 'synthetic data',
+                   parity=parity(model, cfg, calls, low['data'],
+                                 args.check_num or None))
+    return out
+
+
+def training(cfg: Config, args: argparse.Namespace, folder: str) -> dict:
+    """Runner throughput of fp32 and, where offered, ``--amp``."""
+    data_root = training_data(cfg, args.data_root, folder, args.batch)
+    paths = {}
+    for name in ('fp32', 'amp'):
+        path_cfg = copy.deepcopy(cfg)
+        try:
+            if name == 'amp':
+                enable_amp(path_cfg)
+        except ConfigError:  # no native bf16: --amp is refused here
+            continue
+        paths[name] = runner_throughput(path_cfg, data_root,
+                                        osp.join(folder, name), args.batch,
+                                        args.train_iters,
+                                        max(args.warmup, 1), args.workers)
+    return dict(paths=paths, size=list(crop_size_of(cfg)))
+
+
+def benchmark(args: argparse.Namespace) -> dict:
+    """Every figure of the table, as written to the JSON."""
+    # checked --cfg-options; the JSON's folder (or a temporary one) is the
+    # work dir, each Runner run gets its own
+    cfg = load_config(
+        args.config, args.cfg_options,
+        osp.dirname(osp.abspath(args.out)) if args.out else
+        tempfile.gettempdir())
+    model = init_segmentor(cfg, args.checkpoint)
+    result = dict(machine=machine_info(), config=cfg.filename,
+                  checkpoint=args.checkpoint, size=list(args.size),
+                  batch=args.batch,
+                  flops_counts='one multiply-add as one FLOP (mmengine)',
+                  **complexity(model, tuple(args.size)))
+    with tempfile.TemporaryDirectory() as folder:
+        result.update(inference(model, cfg, args, folder))
+        result['other_cpu_cores'] = dict(inference=result.pop('busy'))
+        if args.train_iters > 0:
+            with OtherCpuLoad() as other:
+                result['training'] = training(cfg, args, folder)
+            result['other_cpu_cores']['training'] = other.cores
+    rows = result['inference'] + list(
+        result.get('training', {}).get('paths', {}).values())
+    peaks = [resource.getrusage(who).ru_maxrss / 1024
+             for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+    result.update(
+        peak_rss_mib=max([peaks[0]] + [row['peak_rss_mib'] for row in rows]),
+        children_peak_rss_mib=peaks[1])
+    return result
+
+
 def main() -> None:
     """Run the benchmarks, print the table, write the JSON."""
     args = parse_args()
     if args.threads is not None:
         torch.set_num_threads(args.threads)
-    # checked --cfg-options; the JSON's folder (or a temporary one) is the
-    # work dir, the Runner run gets its own
-    cfg = load_config(
-        args.config, args.cfg_options,
-        osp.dirname(osp.abspath(args.out))
-        if args.out else tempfile.gettempdir())
-    settings = BenchmarkSettings(
-        hw=tuple(args.size),
-        batch=args.batch,
-        repeats=args.repeats,
-        warmup=args.warmup,
-        onnx_file=args.onnx,
-        train_iters=args.train_iters,
-        workers=args.workers,
-        data_root=args.data_root,
-        low_precision=not args.no_low_precision,
-        check_dir=args.check_dir,
-        check_num=args.check_num or None,
-        calib_num=args.calib_num)
-    result = benchmark(cfg, args.checkpoint, settings)
+    result = benchmark(args)
     # print, not print_log: the Runner run leaves a WARNING-level logger
     print(format_table(result))
     if args.out:
