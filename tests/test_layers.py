@@ -18,10 +18,8 @@ LAYERS = {
     'evaluation': 1,
     'visualization': 1,
     'engine': 1,
-    'synthetic': 2,
     'deploy': 2,
     'apis': 3,
-    'analysis': 4,
 }
 
 
