@@ -1,15 +1,12 @@
 """Build a segmentor for inference from a config and a checkpoint."""
-import logging
-import os.path as osp
 from typing import Optional
 
 import torch.nn as nn
-from mmengine.logging import print_log
 from mmseg.apis import init_model
 
 from ..datasets.metainfo import dataset_meta_of
 from ..engine.checkpoint import load_segmentor_checkpoint
-from ..utils.config import ConfigInput, load_config, load_tool_config
+from ..utils.config import ConfigInput, load_config
 
 
 def init_segmentor(config: ConfigInput,
@@ -51,30 +48,3 @@ def init_segmentor(config: ConfigInput,
         model.dataset_meta.update(saved)
     return model.to(device)
 
-
-def model_to_export(config: str, checkpoint: Optional[str],
-                    cfg_options: Optional[dict], out: str) -> nn.Module:
-    """The segmentor an export tool writes to ``out``.
-
-    The config is read as every tool reads it (checked ``--cfg-options``),
-    with the folder of ``out`` as its work dir. Without a checkpoint the
-    weights are random, and a warning says so.
-
-    Args:
-        config (str): Config file of the model.
-        checkpoint (str, optional): Checkpoint file; None keeps random
-            weights.
-        cfg_options (dict, optional): Parsed ``--cfg-options``.
-        out (str): File the export will be written to.
-
-    Returns:
-        nn.Module: The segmentor, on the CPU.
-    """
-    cfg = load_tool_config(config, cfg_options, osp.dirname(osp.abspath(out)))
-    model = init_segmentor(cfg, checkpoint)
-    if checkpoint is None:
-        print_log(
-            'no checkpoint given: exporting random weights',
-            logger='current',
-            level=logging.WARNING)
-    return model

@@ -1,12 +1,14 @@
 """init_segmentor: strict weights (partial_load=True on request), class
 names from checkpoint or config;
-model_to_export: the export tools' model."""
+model_to_export (tools/deployment/export_tool.py): the export tools' model."""
 import pytest
 import torch
 
-from conftest import TINY
-from linknet_mm.apis import init_segmentor, segmentor
+from conftest import TINY, tool_module
+from linknet_mm.apis import init_segmentor
 from linknet_mm.errors import CheckpointMismatchError, ConfigError
+
+export_tool = tool_module('deployment/export_tool.py')
 
 
 @pytest.fixture(scope='module')
@@ -89,9 +91,9 @@ def test_checkpoint_of_a_deeper_resnet_is_refused(tmp_path):
 def test_model_to_export_loads_the_checkpoint(tiny_checkpoint, model,
                                               monkeypatch, tmp_path):
     warnings = []
-    monkeypatch.setattr(segmentor, 'print_log',
+    monkeypatch.setattr(export_tool, 'print_log',
                         lambda msg, **kwargs: warnings.append(msg))
-    loaded = segmentor.model_to_export(
+    loaded = export_tool.model_to_export(
         str(TINY), str(tiny_checkpoint), None, str(tmp_path / 'm.onnx'))
     for name, tensor in model.state_dict().items():
         torch.testing.assert_close(loaded.state_dict()[name], tensor)
@@ -100,9 +102,9 @@ def test_model_to_export_loads_the_checkpoint(tiny_checkpoint, model,
 
 def test_model_to_export_warns_of_random_weights(monkeypatch, tmp_path):
     warnings = []
-    monkeypatch.setattr(segmentor, 'print_log',
+    monkeypatch.setattr(export_tool, 'print_log',
                         lambda msg, **kwargs: warnings.append(msg))
-    segmentor.model_to_export(
+    export_tool.model_to_export(
         str(TINY), None, {'model.decode_head.num_classes': 3},
         str(tmp_path / 'm.onnx'))
     assert warnings == ['no checkpoint given: exporting random weights']
@@ -110,6 +112,6 @@ def test_model_to_export_warns_of_random_weights(monkeypatch, tmp_path):
 
 def test_model_to_export_checks_cfg_options(tmp_path):
     with pytest.raises(ConfigError, match='modle'):
-        segmentor.model_to_export(
+        export_tool.model_to_export(
             str(TINY), None, {'modle.decode_head.num_classes': 3},
             str(tmp_path / 'm.onnx'))

@@ -5,7 +5,7 @@ import pytest
 
 from linknet_mm.apis import init_segmentor, segment
 from linknet_mm.deploy import OnnxSegmentor, check_export
-from linknet_mm.deploy.parity import MAX_ABS_DIFF
+from linknet_mm.deploy.export import MAX_ABS_DIFF
 from linknet_mm.errors import BackendMismatchError
 from tiny_model import ODD_SHAPES, foreign_onnx
 

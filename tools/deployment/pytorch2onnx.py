@@ -14,28 +14,20 @@ Example::
     python tools/deployment/pytorch2onnx.py configs/linknet_cityscapes.py \\
         work_dirs/linknet_cityscapes/iter_40000.pth --out linknet.onnx --check
 """
-import argparse
 import sys
 import time
 
-from mmengine.config import DictAction
+from export_tool import export_parser, model_to_export, report_export_check
 from mmengine.logging import print_log
 
-from linknet_mm.apis.segmentor import model_to_export
 from linknet_mm.deploy import OnnxSegmentor, check_export, export_onnx
-from linknet_mm.deploy.parity import report_export_check
 from linknet_mm.errors import LinkNetError, error_line
 
 
-def parse_args() -> argparse.Namespace:
-    """Command-line arguments."""
-    parser = argparse.ArgumentParser(description='Export a model to ONNX')
-    parser.add_argument('config', help='config file of the model')
-    parser.add_argument(
-        'checkpoint',
-        nargs='?',
-        help='checkpoint file; without it the weights are random')
-    parser.add_argument('--out', required=True, help='ONNX file to write')
+def main() -> int:
+    """Export, and check if asked; the exit status is 1 if the check failed.
+    """
+    parser = export_parser('Export a model to ONNX', 'ONNX file to write')
     parser.add_argument(
         '--opset',
         type=int,
@@ -43,34 +35,12 @@ def parse_args() -> argparse.Namespace:
         help='ONNX opset, >= 17 (18 is the exporter\'s own; 17 is '
         'converted from it)')
     parser.add_argument(
-        '--shape',
-        type=int,
-        nargs=2,
-        default=[256, 256],
-        metavar=('H', 'W'),
-        help='size of the example input traced (the export takes any)')
-    parser.add_argument(
         '--check',
         action='store_true',
         help='compare ONNX Runtime with PyTorch on several input sizes')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override settings of the config, key=value pairs')
     args = parser.parse_args()
     if args.opset < 17:
         parser.error(f'--opset must be >= 17, got {args.opset}')
-    return args
-
-
-def main() -> int:
-    """Export, and check if asked.
-
-    Returns:
-        int: Exit status, 1 if the check failed.
-    """
-    args = parse_args()
     model = model_to_export(args.config, args.checkpoint, args.cfg_options,
                             args.out)
     start = time.perf_counter()
@@ -81,8 +51,7 @@ def main() -> int:
         logger='current')
     if not args.check:
         return 0
-    runtime = OnnxSegmentor(args.out, model.cfg)
-    rows = check_export(model, runtime.logits)
+    rows = check_export(model, OnnxSegmentor(args.out, model.cfg).logits)
     return report_export_check(rows, 'ONNX Runtime vs PyTorch',
                                'the export differs from PyTorch')
 

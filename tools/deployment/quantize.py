@@ -29,7 +29,8 @@ from mmengine.config import DictAction
 from mmengine.logging import print_log
 
 from linknet_mm.apis import init_segmentor
-from linknet_mm.deploy.parity import check_parity, format_parity
+from linknet_mm.deploy import check_parity
+from linknet_mm.deploy.parity import format_parity
 from linknet_mm.errors import LinkNetError, error_line
 from linknet_mm.utils import (cpu_summary, int8_dot_product, load_tool_config,
                               quiet_known_warnings)
