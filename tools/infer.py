@@ -38,7 +38,7 @@ from mmengine.config import DictAction
 from mmengine.logging import print_log
 
 from linknet_mm.apis import LinkNetInferencer, ResultWriter, segment_path
-from linknet_mm.apis.result_writer import check_input
+from linknet_mm.apis.image_io import check_input
 from linknet_mm.deploy.precision import PRECISION_CHOICES
 from linknet_mm.errors import LinkNetError, error_line
 from linknet_mm.utils import load_tool_config, quiet_known_warnings

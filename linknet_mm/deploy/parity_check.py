@@ -32,30 +32,22 @@ def check_parity(
 ) -> Tuple[Dict[str, dict], Dict[str, str], str]:
     """Check precisions against fp32 and record the result for ``auto``.
 
-    INT8 is (re)made from the checkpoint when ``calib_dir`` is given, else
-    the INT8 file beside it is checked. A precision this CPU does not offer
-    is skipped with its reason.
+    INT8 is (re)made from the checkpoint when ``calib_dir`` is given (with
+    ``calib_num`` images, ``keep_float_ends`` and ``method``: see
+    :func:`~.quantize.make_int8`), else the INT8 file beside it is checked.
+    A precision this CPU (``flags``) does not offer is skipped.
 
     Args:
         model (nn.Module): The checkpoint's segmentor (fp32, eval mode).
         checkpoint (str): Its file; the INT8 model and the parity file go
             beside it (:func:`~.parity_record.precision_files`).
         check_dir (str): Labelled images in the dataset's layout; its test
-            split is checked.
-        calib_dir (str, optional): Calibration data for INT8.
-        calib_num (int): Calibration images. Defaults to 300.
-        check_num (int, optional): Images checked; all when None.
-        precisions (Sequence[str]): Checked besides fp32. Defaults to
-            ('bf16', 'int8').
-        keep_float_ends (bool): Of the INT8 model. Defaults to False.
-        method (str): Calibration method. Defaults to 'minmax'.
-        flags (frozenset[str], optional): CPU flags; this CPU's when None.
-        fp32_onnx (str, optional): fp32 ONNX export to quantize; exported
-            here when None.
+            split (``check_num`` images, all when None) is checked.
+        precisions (Sequence[str]): Checked besides fp32.
 
     Returns:
-        tuple: The results (of :meth:`ParityCheck.results`), the reasons of
-        skipped precisions, and the parity file written.
+        tuple: The results (of :meth:`~.parity.ParityCheck.results`), the
+        reasons of skipped precisions, and the parity file written.
     """
     check = dict(check_dir=osp.abspath(check_dir))
     # both splits are listed before any export: an empty one stops here

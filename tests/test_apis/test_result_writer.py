@@ -8,8 +8,8 @@ from inference_inputs import (check_clip_results, check_folder_results,
                               write_clip, write_photo_folder)
 from linknet_mm.apis import (LinkNetInferencer, ResultWriter, segment_path,
                              segment_video)
-from linknet_mm.apis.result_writer import (check_input, check_unique_names,
-                                           input_kind)
+from linknet_mm.apis.image_io import check_input, input_kind
+from linknet_mm.apis.result_writer import check_unique_names
 from linknet_mm.datasets import CityscapesPairsDataset
 from linknet_mm.errors import ImageReadError, InputError
 
