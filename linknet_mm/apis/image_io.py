@@ -1,6 +1,6 @@
 """Inference inputs: image files and arrays, folders, videos, checked."""
 from pathlib import Path
-from typing import List, Optional, Union
+from typing import List, Optional, Sequence, Union
 
 import cv2
 import mmcv
@@ -60,18 +60,9 @@ def header_problem(path: Union[str, Path]) -> Optional[str]:
 
 
 def as_image(image: ImageInput, load_cfg: dict) -> np.ndarray:
-    """An image path or array as the array the pipeline expects.
-
-    Arrays follow OpenCV: (H, W, 3) BGR, or (H, W) / (H, W, 1) grey,
-    repeated to 3 channels for ``color_type='color'``.
-
-    Args:
-        image (str | Path | np.ndarray): Image file or array.
-        load_cfg (dict): Settings of the config's ``LoadImageFromFile``.
-
-    Returns:
-        np.ndarray: The image.
-    """
+    """An image file or array as the pipeline's loader (settings
+    ``load_cfg``) gives it. Arrays follow OpenCV: (H, W, 3) BGR, or (H, W)
+    / (H, W, 1) grey, repeated to 3 channels for ``color_type='color'``."""
     if isinstance(image, (str, Path)):
         return read_image(image, load_cfg)
     if not isinstance(image, np.ndarray):
@@ -100,6 +91,17 @@ def list_images(folder: Union[str, Path]) -> List[Path]:
         if path.is_file() and path.suffix.lower() in IMAGE_SUFFIXES)
 
 
+def check_unique_names(paths: Sequence[Path], root: Path) -> None:
+    """Raise if two images under ``root`` would write the same name."""
+    seen = {}
+    for path in paths:
+        name = path.relative_to(root).with_suffix('')
+        if name in seen:
+            raise InputError(f'{seen[name]} and {path} would both be written '
+                             f'as {name}.png; rename one of them')
+        seen[name] = path
+
+
 def input_kind(source: Path) -> str:
     """'folder', 'video' or 'image'; anything else is an InputError."""
     suffix = source.suffix.lower()
@@ -117,15 +119,10 @@ def input_kind(source: Path) -> str:
 
 
 def check_input(source: Path) -> str:
-    """Refuse an input that cannot give one prediction, before any model.
-
-    A lone image must pass :func:`header_problem` (else ImageReadError); a
-    folder must hold one image that does (the others are skipped later),
-    and a video must open (else InputError).
-
-    Returns:
-        str: Its kind (:func:`input_kind`).
-    """
+    """Refuse an input that cannot give one prediction, before any model;
+    return its kind (:func:`input_kind`). A lone image must pass
+    :func:`header_problem` (else ImageReadError), a folder hold one image
+    that does, and a video open (else InputError)."""
     kind = input_kind(source)
     if kind == 'image':
         problem = header_problem(source)
@@ -141,10 +138,14 @@ def check_input(source: Path) -> str:
             raise InputError(f'none of the {len(paths)} image(s) under '
                              f'{source} is readable: {shorten(problems)}')
     else:
-        capture = cv2.VideoCapture(str(source))
-        opened = capture.isOpened()
-        capture.release()
-        if not opened:
-            raise InputError(f'cannot open video {source}: missing, '
-                             'damaged, or a codec OpenCV cannot decode')
+        open_video(source).release()
     return kind
+
+
+def open_video(path: Path) -> cv2.VideoCapture:
+    """An open capture of a video file, else an InputError naming it."""
+    capture = cv2.VideoCapture(str(path))
+    if not capture.isOpened():
+        raise InputError(f'cannot open video {path}: missing, damaged, or '
+                         'a codec OpenCV cannot decode')
+    return capture

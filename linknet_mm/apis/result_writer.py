@@ -1,15 +1,11 @@
-"""Segment files and videos with an inferencer and write the results.
-
-Under the output folder: ``masks/<name>.png`` (class ids, or palette
-colours), ``overlays/<name>.png`` (the colours blended over the image),
-and for a video ``<stem>.mp4`` with the running frames per second drawn on
-each frame and its masks in ``masks/<stem>/<frame>.png``.
-"""
+"""Segment files and videos and write ``masks/<name>.png`` (class ids or
+colours), ``overlays/<name>.png``, and a video's ``<stem>.mp4`` (running
+FPS drawn) with its masks in ``masks/<stem>/<frame>.png``."""
 import logging
 import time
 from collections import deque
 from pathlib import Path
-from typing import List, Sequence
+from typing import Dict, List, Sequence
 
 import cv2
 import mmcv
@@ -19,7 +15,8 @@ from mmengine.utils import ProgressBar
 
 from ..errors import ImageReadError, InputError, shorten
 from ..visualization.overlay import colorize, draw_fps, overlay
-from .image_io import check_input, list_images, read_image
+from .image_io import (check_input, check_unique_names, list_images,
+                       open_video, read_image)
 from .inference import label_map
 from .inferencer import LinkNetInferencer
 
@@ -28,14 +25,9 @@ FPS_WINDOW = 10
 
 
 class ResultWriter:
-    """Writes masks and overlays under ``out_dir``.
-
-    Args:
-        out_dir (str | Path): Output folder.
-        palette (Sequence): RGB colour per class.
-        colour_masks (bool): Write masks in colour instead of class ids.
-        opacity (float): Weight of the colours in the overlays, in [0, 1].
-    """
+    """Writes masks (class ids, or ``palette`` colours with
+    ``colour_masks``) and overlays (colours of weight ``opacity`` in [0, 1])
+    under ``out_dir``."""
 
     def __init__(self, out_dir: Path, palette: Sequence, colour_masks: bool,
                  opacity: float) -> None:
@@ -68,21 +60,10 @@ class ResultWriter:
             raise OSError(f'could not write {path}')
 
 
-def check_unique_names(paths: Sequence[Path], root: Path) -> None:
-    """Raise if two images under ``root`` would write the same name."""
-    seen = {}
-    for path in paths:
-        name = path.relative_to(root).with_suffix('')
-        if name in seen:
-            raise InputError(f'{seen[name]} and {path} would both be written '
-                             f'as {name}.png; rename one of them')
-        seen[name] = path
-
-
 def _read_batch(paths: Sequence[Path], load_cfg: dict,
-                errors: List[str]) -> List[dict]:
+                skipped: Dict[Path, str]) -> List[dict]:
     """The readable images of ``paths``; each unreadable one is logged and
-    its error appended to ``errors``."""
+    its error kept in ``skipped``."""
     batch = []
     for path in paths:
         try:
@@ -90,7 +71,7 @@ def _read_batch(paths: Sequence[Path], load_cfg: dict,
                 dict(img=read_image(path, load_cfg), img_path=str(path)))
         except ImageReadError as error:
             print_log(f'skipping {path}: {error}', 'current', logging.WARNING)
-            errors.append(str(error))
+            skipped[path] = str(error)
     return batch
 
 
@@ -106,53 +87,44 @@ def segment_files(inferencer: LinkNetInferencer, paths: Sequence[Path],
     """
     check_unique_names(paths, root)
     progress = ProgressBar(len(paths)) if len(paths) > 1 else None
-    done, errors = [], []
+    done, skipped = 0, {}
     start = time.perf_counter()
     for first in range(0, len(paths), batch_size):
         batch = _read_batch(paths[first:first + batch_size],
-                            inferencer.load_cfg, errors)
+                            inferencer.load_cfg, skipped)
         samples = inferencer.predict(batch, batch_size) if batch else []
         for item, sample in zip(batch, samples):
             name = Path(item['img_path']).relative_to(root).with_suffix('')
             writer.write(name, item['img'], label_map(sample))
-            done.append(Path(item['img_path']))
+            done += 1
         if progress is not None:
             for _ in paths[first:first + batch_size]:
                 progress.update()
     if not done:
         raise InputError(f'none of the {len(paths)} image(s) could be read, '
-                         f'nothing was segmented: {shorten(errors)}')
+                         f'nothing was segmented: '
+                         f'{shorten(list(skipped.values()))}')
     seconds = time.perf_counter() - start
     after_bar = '' if progress is None else '\n'
     print_log(
-        f'{after_bar}segmented {len(done)} image(s) in {seconds:.1f} s '
-        f'({len(done) / max(seconds, 1e-9):.2f} images/s); results in '
+        f'{after_bar}segmented {done} image(s) in {seconds:.1f} s '
+        f'({done / max(seconds, 1e-9):.2f} images/s); results in '
         f'{writer.out_dir}/masks and {writer.out_dir}/overlays', 'current')
-    skipped = [path for path in paths if path not in set(done)]
     if skipped:
         print_log(
             f'{len(skipped)} unreadable image(s) skipped: '
             f'{shorten([str(p) for p in skipped])}', 'current',
             logging.WARNING)
-    return skipped
+    return list(skipped)
 
 
 def segment_video(inferencer: LinkNetInferencer, path: Path,
                   writer: ResultWriter) -> str:
-    """Segment every frame of a video and write an annotated video.
-
-    Each frame shows the running FPS of pipeline and model (over the last
-    :data:`FPS_WINDOW` frames); masks go to ``masks/<stem>/``, the video to
-    ``<out_dir>/<stem>.mp4``.
-
-    Returns:
-        str: The summary line: frames, wall time, FPS, and milliseconds per
-        frame of the model alone.
-    """
-    capture = cv2.VideoCapture(str(path))
-    if not capture.isOpened():
-        raise InputError(f'cannot open video {path}: missing, damaged, or '
-                         'a codec OpenCV cannot decode')
+    """Segment every frame of a video into ``masks/<stem>/`` and
+    ``<out_dir>/<stem>.mp4``, each frame with the running FPS (of the last
+    :data:`FPS_WINDOW`) drawn; return the summary line (frames, wall time,
+    FPS, model ms per frame)."""
+    capture = open_video(path)
     out_file = writer.out_dir / f'{path.stem}.mp4'
     out_file.parent.mkdir(parents=True, exist_ok=True)
     fps_in = capture.get(cv2.CAP_PROP_FPS) or 25.0

@@ -1,13 +1,6 @@
-"""Deployment: export, runtime backends, low precision and the parity check.
-
-:mod:`.logits_model` (pixels to logits) and :mod:`.export` (ONNX and
-TorchScript, checked against the segmentor); backends that segment like an
-mmseg model (:mod:`.onnx_segmentor`, :mod:`.bf16_segmentor` over
-:mod:`.backend_segmentor`); :mod:`.quantize` (INT8); the parity check of
-low precisions (:mod:`.parity`, :mod:`.parity_verdict`,
-:mod:`.parity_check`, :mod:`.parity_record`) and :mod:`.precision`
-(``--precision auto``).
-"""
+"""Export (ONNX, TorchScript), backends that segment like an mmseg model
+(ONNX Runtime fp32/INT8, bfloat16), INT8 quantization, and the parity
+check of low precisions behind ``--precision auto``."""
 from .backend_segmentor import BackendSegmentor
 from .bf16_segmentor import Bf16Segmentor
 from .export import check_export, export_onnx, export_torchscript

@@ -29,19 +29,13 @@ def export_onnx(segmentor: nn.Module,
                 out_file: str,
                 opset: int = 18,
                 example_hw: HW = (256, 256)) -> None:
-    """Export :class:`LogitsModel` to ONNX with dynamic N, H and W.
+    """Export :class:`LogitsModel` of an eval-mode segmentor to ONNX.
 
-    ``torch.onnx.export(dynamo=True)`` with symbolic batch, height and
-    width, so the decoder's crops and the final resize follow the input.
-    The weights are inside the file; its metadata (:data:`METADATA_KEY`)
-    records the input format, channels and classes.
-
-    Args:
-        segmentor (nn.Module): Segmentor in eval mode.
-        out_file (str): ONNX file to write.
-        opset (int): ONNX opset, >= 17. Defaults to 18.
-        example_hw (tuple[int, int]): Size of the traced example input.
-            Defaults to (256, 256).
+    ``torch.onnx.export(dynamo=True)`` with symbolic N, H and W (the
+    decoder's crops and the resize follow the input), traced at
+    ``example_hw``, in ``opset`` >= 17; weights inside the file, and the
+    input format, channels and classes in its metadata
+    (:data:`METADATA_KEY`).
     """
     if opset < 17:
         raise ValueError(f'--opset must be >= 17, got {opset}')
@@ -74,17 +68,11 @@ def export_onnx(segmentor: nn.Module,
 def export_torchscript(segmentor: nn.Module,
                        out_file: str,
                        example_hw: HW = (256, 256)) -> None:
-    """Trace :class:`LogitsModel` with ``torch.jit.trace`` and save it.
+    """Trace :class:`LogitsModel` at ``example_hw`` and save it.
 
     Tracing records the crops' and the resize's sizes as reads of the
-    input's, so the module takes any N, H and W (:func:`check_export`).
-    torch 2.13's deprecation warning of TorchScript is silenced here.
-
-    Args:
-        segmentor (nn.Module): Segmentor in eval mode.
-        out_file (str): File to write.
-        example_hw (tuple[int, int]): Size of the traced example. Defaults
-            to (256, 256).
+    input's, so the module takes any N, H and W (:func:`check_export`);
+    torch 2.13's deprecation warning of TorchScript is silenced.
     """
     wrapper = LogitsModel(segmentor).eval()
     example = torch.rand(1, in_channels_of(segmentor), *example_hw) * 255
@@ -94,22 +82,9 @@ def export_torchscript(segmentor: nn.Module,
         torch.jit.trace(wrapper, example).save(out_file)
 
 
-def onnx_metadata(model: onnx.ModelProto) -> dict:
-    """The :data:`METADATA_KEY` entry of a graph, empty if it has none."""
-    props = {entry.key: entry.value for entry in model.metadata_props}
-    return json.loads(props.get(METADATA_KEY, '{}'))
-
-
 def reference_logits(segmentor: nn.Module, inputs: Tensor) -> Tensor:
-    """Logits of the segmentor's own mmseg path at the input size.
-
-    Args:
-        segmentor (nn.Module): The segmentor.
-        inputs (Tensor): Pixels, see :data:`~.logits_model.INPUT_FORMAT`.
-
-    Returns:
-        Tensor: ``EncoderDecoder.inference`` after the data preprocessor.
-    """
+    """Logits of the segmentor's own mmseg path (data preprocessor, then
+    ``EncoderDecoder.inference``) at the input size."""
     hw = tuple(inputs.shape[2:])
     samples = [
         SegDataSample(metainfo=dict(img_shape=hw, ori_shape=hw))
@@ -126,14 +101,8 @@ def check_export(segmentor: nn.Module,
                  run: Callable[[Tensor], Tensor],
                  shapes: Sequence[Tuple[int, int, int]] = CHECK_SHAPES,
                  seed: int = 0) -> List[dict]:
-    """Compare an exported model with the segmentor on random images.
-
-    Args:
-        segmentor (nn.Module): The eager segmentor.
-        run (Callable[[Tensor], Tensor]): The export's logits of pixels.
-        shapes (Sequence[tuple[int, int, int]]): (N, H, W) to try. Defaults
-            to :data:`CHECK_SHAPES`.
-        seed (int): Seed of the random inputs. Defaults to 0.
+    """Compare an export's logits (``run``) with the eager segmentor's on
+    random images of each (N, H, W) of ``shapes``.
 
     Returns:
         list[dict]: Per shape: ``shape``, ``max_abs_diff``, ``agreement``

@@ -27,19 +27,16 @@ TIMED_IMAGES = 16
 class ParityCheck:
     """fp32 and candidate segmentors on the same labelled images.
 
-    Per candidate: the change of mIoU (and of class 1's Dice for two
-    classes) against fp32, argmax agreement with fp32 at the images'
-    original size, the largest logit difference, and fp32's near-ties
-    (the agreement floor); :func:`~.parity_verdict.judge` decides. Speed is
-    timed after the parity pass on the first :data:`TIMED_IMAGES` images,
-    one precision after the other (ONNX Runtime's spinning threads would
-    slow an interleaved PyTorch call).
+    Per candidate: mIoU (two classes: class 1's Dice) change, argmax
+    agreement at the original size and max logit difference against fp32,
+    judged by :func:`~.parity_verdict.judge`. Speed is timed after, on the
+    first :data:`TIMED_IMAGES` images, one precision after the other (ONNX
+    Runtime's spinning threads would slow an interleaved PyTorch call).
 
     Args:
         reference (Callable): fp32 logits of a pixel batch.
         candidates (dict[str, Callable]): Precision name to its logits.
-        num_classes (int): Classes of the model.
-        class_names (Sequence[str]): Their names.
+        num_classes (int): Classes of the model; ``class_names`` theirs.
         align_corners (bool): Of the decode head. Defaults to False.
         threshold (float): Of a one-channel head. Defaults to 0.3.
     """
@@ -125,16 +122,11 @@ class ParityCheck:
         return row
 
     def results(self) -> Dict[str, dict]:
-        """Figures per precision, fp32 first.
-
-        Returns:
-            dict[str, dict]: ``images``, ``mIoU`` and for two classes
-            ``Dice`` (points), ``ms_per_image``, ``agreement``,
-            ``near_ties`` and ``agreement_floor`` (0-1),
-            ``max_logit_diff``, ``mIoU_change`` (and ``Dice_change``),
-            ``ok`` and ``verdict`` (of :func:`~.parity_verdict.judge`;
-            'reference' for fp32).
-        """
+        """Figures per precision, fp32 first: ``images``, ``mIoU`` (and
+        ``Dice``) in points, ``ms_per_image``, ``agreement``, ``near_ties``,
+        ``agreement_floor`` (0-1), ``max_logit_diff``, ``mIoU_change`` (and
+        ``Dice_change``), ``ok`` and ``verdict`` (of
+        :func:`~.parity_verdict.judge`; 'reference' for fp32)."""
         if not self.images:
             raise ValueError('the parity check saw no image')
         speed = self.ms_per_image()

@@ -39,11 +39,9 @@ def check_parity(
 
     Args:
         model (nn.Module): The checkpoint's segmentor (fp32, eval mode).
-        checkpoint (str): Its file; the INT8 model and the parity file go
-            beside it (:func:`~.parity_record.precision_files`).
+        checkpoint (str): Its file; the INT8 model and the record go beside.
         check_dir (str): Labelled images in the dataset's layout; its test
             split (``check_num`` images, all when None) is checked.
-        precisions (Sequence[str]): Checked besides fp32.
 
     Returns:
         tuple: The results (of :meth:`~.parity.ParityCheck.results`), the
@@ -66,8 +64,11 @@ def check_parity(
         else:
             candidates['int8'], made = _int8_model(
                 model, checkpoint, calib_dir,
-                dict(calib_num=calib_num, keep_float_ends=keep_float_ends,
-                     method=method, fp32_onnx=fp32_onnx))
+                dict(
+                    calib_num=calib_num,
+                    keep_float_ends=keep_float_ends,
+                    method=method,
+                    fp32_onnx=fp32_onnx))
             check.update(made)
     head = model.decode_head
     parity = ParityCheck(

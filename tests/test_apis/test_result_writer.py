@@ -8,8 +8,8 @@ from inference_inputs import (check_clip_results, check_folder_results,
                               write_clip, write_photo_folder)
 from linknet_mm.apis import (LinkNetInferencer, ResultWriter, segment_path,
                              segment_video)
-from linknet_mm.apis.image_io import check_input, input_kind
-from linknet_mm.apis.result_writer import check_unique_names
+from linknet_mm.apis.image_io import (check_input, check_unique_names,
+                                      input_kind)
 from linknet_mm.datasets import CityscapesPairsDataset
 from linknet_mm.errors import ImageReadError, InputError
 
@@ -120,7 +120,7 @@ def test_nothing_segmented_is_an_error(inferencer, tmp_path):
     content = cv2.imencode('.png', good)[1].tobytes()
     (folder / 'cut.png').write_bytes(content[:40])  # a header, no pixels
     writer = ResultWriter(tmp_path / 'out', PALETTE, False, 0.5)
-    with pytest.raises(InputError,
-                       match='none of the 1 image.*nothing was segmented'):
+    with pytest.raises(
+            InputError, match='none of the 1 image.*nothing was segmented'):
         segment_path(inferencer, folder, writer)
     assert not (tmp_path / 'out').exists()

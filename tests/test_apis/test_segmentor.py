@@ -40,8 +40,9 @@ def test_checkpoint_missing_tensors_is_refused(tmp_path, model):
     }
     path = tmp_path / 'partial.pth'
     torch.save({'state_dict': state}, path)
-    with pytest.raises(CheckpointMismatchError,
-                       match=r'differ \(\d+ missing\).*final_conv.*: missing'):
+    with pytest.raises(
+            CheckpointMismatchError,
+            match=r'differ \(\d+ missing\).*final_conv.*: missing'):
         init_segmentor(TINY, str(path))
 
 
@@ -67,8 +68,9 @@ def test_checkpoint_extra_tensors_are_refused(tmp_path, model):
     state['auxiliary_head.conv.weight'] = torch.zeros(1)
     path = tmp_path / 'aux.pth'
     torch.save({'state_dict': state}, path)
-    with pytest.raises(CheckpointMismatchError,
-                       match=r'aux\.pth .*1 unexpected.*auxiliary_head'):
+    with pytest.raises(
+            CheckpointMismatchError,
+            match=r'aux\.pth .*1 unexpected.*auxiliary_head'):
         init_segmentor(TINY, str(path))
 
 

@@ -1,12 +1,14 @@
 """Export to ONNX and TorchScript-free checks: dynamic sizes, metadata,
 the fp32 export check."""
+import json
+
 import onnx
 import pytest
 
+from conftest import tool_module
 from linknet_mm.apis import init_segmentor
 from linknet_mm.deploy import check_export, export_onnx
-from conftest import tool_module
-from linknet_mm.deploy.export import onnx_metadata, reference_logits
+from linknet_mm.deploy.export import METADATA_KEY, reference_logits
 from tiny_model import ODD_SHAPES
 
 # the tiny model's files come from running the export tool
@@ -26,7 +28,8 @@ def test_onnx_has_dynamic_batch_height_width(tiny):
     assert dims[1].dim_value == 3
     out = model.graph.output[0].type.tensor_type.shape.dim
     assert out[1].dim_value == 19
-    assert onnx_metadata(model)['num_classes'] == 19
+    props = {entry.key: entry.value for entry in model.metadata_props}
+    assert json.loads(props[METADATA_KEY])['num_classes'] == 19
 
 
 def test_opset_below_17_is_refused(model, tmp_path):

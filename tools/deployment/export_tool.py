@@ -15,21 +15,19 @@ from linknet_mm.utils import load_tool_config
 def export_parser(description: str, out_help: str) -> argparse.ArgumentParser:
     """CONFIG [CHECKPOINT] --out FILE --shape H W --cfg-options."""
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument('config', help='config file of the model')
-    parser.add_argument(
-        'checkpoint',
+    add = parser.add_argument
+    add('config', help='config file of the model')
+    add('checkpoint',
         nargs='?',
         help='checkpoint file; without it the weights are random')
-    parser.add_argument('--out', required=True, help=out_help)
-    parser.add_argument(
-        '--shape',
+    add('--out', required=True, help=out_help)
+    add('--shape',
         type=int,
         nargs=2,
         default=[256, 256],
         metavar=('H', 'W'),
         help='size of the example input traced (the export takes any)')
-    parser.add_argument(
-        '--cfg-options',
+    add('--cfg-options',
         nargs='+',
         action=DictAction,
         help='override settings of the config, key=value pairs')

@@ -1,13 +1,8 @@
 """Export a segmentor to ONNX with dynamic batch, height and width.
 
-The graph takes raw pixels, float32 (N, 3, H, W), 0-255, in the channel
-order of the test pipeline (BGR); the data preprocessor's normalisation is
-inside, and it returns the logits (N, classes, H, W) at the input size.
-Resizing the image as the test pipeline does, and the logits back to the
-image's size, stay outside (``tools/infer.py --backend onnxruntime`` does
-both). ``--check`` compares ONNX Runtime with PyTorch on several sizes,
-odd ones and batch 2 included, and fails unless every max |logit
-difference| is <= 1e-4 and >= 99.99 % of the argmax pixels agree.
+Raw BGR float32 pixels in, logits at the input size out. ``--check``
+compares ONNX Runtime with PyTorch on several sizes (odd ones, batch 2):
+max |logit difference| <= 1e-4 and >= 99.99 % argmax agreement.
 
 Example::
 

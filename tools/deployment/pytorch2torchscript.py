@@ -1,13 +1,7 @@
 """Export a segmentor to TorchScript with ``torch.jit.trace``.
 
-The module takes and returns what the ONNX export does (raw pixels in,
-logits at the input size out; see ``pytorch2onnx.py``). Tracing records
-the crops and the final resize as reads of the input's size, so the
-module runs at any batch, height and width; this is checked after every
-export against the eager model on other sizes, odd ones and batch 2
-included, and the tool fails if they differ. TorchScript is deprecated in
-torch 2.13 (``torch.jit.load`` warns) but still loads in Python and
-libtorch; prefer ONNX for new deployments.
+As the ONNX export, at any batch, height and width, checked against the
+eager model on other sizes (TorchScript is deprecated in torch 2.13).
 
 Example::
 
