@@ -11,7 +11,7 @@ from linknet_mm.apis import (LinkNetInferencer, ResultWriter, segment_path,
 from linknet_mm.apis.image_io import (check_input, check_unique_names,
                                       input_kind)
 from linknet_mm.datasets import CityscapesPairsDataset
-from linknet_mm.errors import ImageReadError, InputError
+from linknet_mm.errors import InputError
 
 PALETTE = CityscapesPairsDataset.METAINFO['palette']
 
@@ -105,12 +105,6 @@ def test_a_folder_of_unreadable_files_is_refused_before_a_model(tmp_path):
                               'readable')
     assert 'a.png is not an image format' in message
     assert 'b.jpg is empty' in message and 'c.png is a 16-bit PNG' in message
-
-
-def test_a_lone_16_bit_png_is_refused(tmp_path):
-    image = _png_16_bit(tmp_path / 'slice.png')
-    with pytest.raises(ImageReadError, match=f'input {image} is a 16-bit'):
-        check_input(image)
 
 
 def test_nothing_segmented_is_an_error(inferencer, tmp_path):
