@@ -1,29 +1,8 @@
 """Segment an image, a folder of images or a video with a trained model.
 
-Writes, under ``--out-dir``:
-
-- ``masks/<name>.png``: class ids (Cityscapes trainIds for the
-  Cityscapes-pairs models) as 8-bit PNG, or palette colours with
-  ``--palette``;
-- ``overlays/<name>.png``: the colours blended over the image;
-- for a video ``<stem>.mp4``: the overlay of every frame with the running
-  frames per second of the segmentation drawn on it, and the frames' masks
-  in ``masks/<stem>/<frame>.png``; the run ends with a line of frames,
-  wall time, FPS and model milliseconds per frame.
-
-A folder is searched recursively and its layout kept; unreadable images
-are reported, skipped and counted. An input that cannot give one
-prediction (a lone unreadable or 16-bit image, a folder without a readable
-image, a video that does not open) stops before the model is built, with
-one line and exit status 1; so does a run where no image could be read.
-``--backend onnxruntime --onnx FILE``
-runs a file from ``tools/deployment/pytorch2onnx.py`` instead of the
-checkpoint (CHECKPOINT is then not read; pass ``-``). ``--precision``
-runs the checkpoint in bf16 or INT8 (``auto``: the fastest that passed
-``tools/deployment/quantize.py``'s parity check on this CPU, else fp32).
-The work is done by
-:class:`linknet_mm.apis.LinkNetInferencer` (mmseg's ``MMSegInferencer``)
-and :mod:`linknet_mm.apis.result_writer`.
+Writes ``masks/``, ``overlays/`` and a video's annotated ``<stem>.mp4``
+under ``--out-dir`` (docs/en/inference.md). An input that cannot give one
+prediction stops before the model is built, with one line and status 1.
 
 Example::
 
@@ -38,58 +17,23 @@ from mmengine.config import DictAction
 from mmengine.logging import print_log
 
 from linknet_mm.apis import LinkNetInferencer, ResultWriter, segment_path
-from linknet_mm.apis.result_writer import check_input
+from linknet_mm.apis.image_io import check_input
 from linknet_mm.deploy.precision import PRECISION_CHOICES
 from linknet_mm.errors import LinkNetError, error_line
 from linknet_mm.utils import load_config, quiet_known_warnings
-
-
-def _add_backend_args(parser: argparse.ArgumentParser) -> None:
-    """Options of how the model runs (backend, precision, batching) and of
-    the overlays."""
-    parser.add_argument(
-        '--backend',
-        choices=['pytorch', 'onnxruntime'],
-        default='pytorch',
-        help='run the checkpoint in PyTorch or an ONNX file in ONNX Runtime')
-    parser.add_argument('--onnx', help='ONNX file for --backend onnxruntime')
-    parser.add_argument(
-        '--opacity',
-        type=float,
-        default=0.5,
-        help='weight of the class colours in the overlays, in [0, 1]')
-    parser.add_argument(
-        '--batch-size',
-        type=int,
-        default=1,
-        help='images of a folder run together')
-    parser.add_argument(
-        '--fuse-conv-bn',
-        action='store_true',
-        help='fold BatchNorm into the convolutions (PyTorch backend; '
-        'faster, same results)')
-    parser.add_argument(
-        '--precision',
-        choices=PRECISION_CHOICES,
-        default='fp32',
-        help='bf16 (PyTorch, CPUs with native bf16), int8 (ONNX Runtime, '
-        'the model tools/deployment/quantize.py wrote beside the '
-        'checkpoint), or auto: the fastest that passed its parity check '
-        'on this CPU')
 
 
 def parse_args() -> argparse.Namespace:
     """Command-line arguments."""
     parser = argparse.ArgumentParser(
         description='Segment an image, a folder of images or a video')
-    parser.add_argument('config', help='config file of the model')
-    parser.add_argument(
-        'checkpoint',
+    add = parser.add_argument
+    add('config', help='config file of the model')
+    add('checkpoint',
         help='checkpoint file (not read with --backend onnxruntime: pass "-")')
-    parser.add_argument('input', help='image file, folder or video file')
-    parser.add_argument(
-        '--out-dir', required=True, help='folder to write the results to')
-    parser.add_argument('--device', default='cpu', help='e.g. cpu, cuda:0')
+    add('input', help='image file, folder or video file')
+    add('--out-dir', required=True, help='folder to write the results to')
+    add('--device', default='cpu', help='e.g. cpu, cuda:0')
     labels = parser.add_mutually_exclusive_group()
     parser.set_defaults(palette=False)
     labels.add_argument(
@@ -102,9 +46,31 @@ def parse_args() -> argparse.Namespace:
         dest='palette',
         action='store_true',
         help='write masks in the palette colours')
-    _add_backend_args(parser)
-    parser.add_argument(
-        '--cfg-options',
+    add('--backend',
+        choices=['pytorch', 'onnxruntime'],
+        default='pytorch',
+        help='run the checkpoint in PyTorch or an ONNX file in ONNX Runtime')
+    add('--onnx', help='ONNX file for --backend onnxruntime')
+    add('--opacity',
+        type=float,
+        default=0.5,
+        help='weight of the class colours in the overlays, in [0, 1]')
+    add('--batch-size',
+        type=int,
+        default=1,
+        help='images of a folder run together')
+    add('--fuse-conv-bn',
+        action='store_true',
+        help='fold BatchNorm into the convolutions (PyTorch backend; '
+        'faster, same results)')
+    add('--precision',
+        choices=PRECISION_CHOICES,
+        default='fp32',
+        help='bf16 (PyTorch, CPUs with native bf16), int8 (ONNX Runtime, '
+        'the model tools/deployment/quantize.py wrote beside the '
+        'checkpoint), or auto: the fastest that passed its parity check '
+        'on this CPU')
+    add('--cfg-options',
         nargs='+',
         action=DictAction,
         help='override settings of the config, key=value pairs')

@@ -1,8 +1,5 @@
-"""What users call to load a model and segment images, folders and videos.
-
-Export, the runtime backends and low precision are in
-:mod:`linknet_mm.deploy`.
-"""
+"""What users call to load a model and segment images, folders and videos
+(export, backends and low precision: :mod:`linknet_mm.deploy`)."""
 from .image_io import list_images, read_image
 from .inference import predict, segment
 from .inferencer import LinkNetInferencer

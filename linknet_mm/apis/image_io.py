@@ -1,6 +1,6 @@
-"""Reading inference inputs: image files and arrays, folders of images."""
+"""Inference inputs: image files and arrays, folders, videos, checked."""
 from pathlib import Path
-from typing import List, Optional, Union
+from typing import List, Optional, Sequence, Union
 
 import cv2
 import mmcv
@@ -8,25 +8,19 @@ import numpy as np
 from mmengine import fileio
 
 from ..datasets.file_check import check_8_bit
-from ..errors import ImageReadError
+from ..errors import ImageReadError, InputError, shorten
 
 #: Image suffixes :func:`list_images` picks up (lower case).
 IMAGE_SUFFIXES = ('.bmp', '.jpeg', '.jpg', '.png', '.tif', '.tiff', '.webp')
+VIDEO_SUFFIXES = ('.avi', '.m4v', '.mkv', '.mov', '.mp4', '.mpeg', '.mpg',
+                  '.webm')
 
 ImageInput = Union[str, Path, np.ndarray]
 
 
 def read_image(path: Union[str, Path], load_cfg: dict) -> np.ndarray:
-    """Read an image as the config's loader would.
-
-    Args:
-        path (str | Path): Image file.
-        load_cfg (dict): Settings of the config's ``LoadImageFromFile``.
-
-    Returns:
-        np.ndarray: The image, BGR (H, W, 3) for the default
-        ``color_type='color'``.
-    """
+    """Read an image as the config's ``LoadImageFromFile`` (settings
+    ``load_cfg``) would; BGR (H, W, 3) for ``color_type='color'``."""
     path = str(path)
     data = fileio.get(path, backend_args=load_cfg.get('backend_args'))
     check_8_bit(data[:25], path)
@@ -45,18 +39,11 @@ def read_image(path: Union[str, Path], load_cfg: dict) -> np.ndarray:
 
 
 def header_problem(path: Union[str, Path]) -> Optional[str]:
-    """Why an image file cannot give a prediction, from its header alone.
+    """Why an image file cannot give a prediction, from its first bytes.
 
-    Reads the first bytes only: an empty file, a 16-bit PNG
-    (:func:`~linknet_mm.datasets.file_check.check_8_bit`) or a format
-    OpenCV has no reader for (``cv2.haveImageReader``). A file whose header
-    passes may still fail to decode (:func:`read_image` says so).
-
-    Args:
-        path (str | Path): Image file.
-
-    Returns:
-        str | None: One line naming the file and the problem, or None.
+    An empty file, a 16-bit PNG, or a format OpenCV has no reader for
+    (``cv2.haveImageReader``); one line naming the file, None if none. A
+    file whose header passes may still fail to decode (:func:`read_image`).
     """
     with open(path, 'rb') as f:
         head = f.read(32)
@@ -73,19 +60,9 @@ def header_problem(path: Union[str, Path]) -> Optional[str]:
 
 
 def as_image(image: ImageInput, load_cfg: dict) -> np.ndarray:
-    """An image path or array as the array the pipeline expects.
-
-    Arrays follow the OpenCV/mmcv convention: (H, W, 3) BGR, or (H, W) /
-    (H, W, 1) grey, which is repeated to 3 channels for the default
-    ``color_type='color'``.
-
-    Args:
-        image (str | Path | np.ndarray): Image file or array.
-        load_cfg (dict): Settings of the config's ``LoadImageFromFile``.
-
-    Returns:
-        np.ndarray: The image.
-    """
+    """An image file or array as the pipeline's loader (settings
+    ``load_cfg``) gives it. Arrays follow OpenCV: (H, W, 3) BGR, or (H, W)
+    / (H, W, 1) grey, repeated to 3 channels for ``color_type='color'``."""
     if isinstance(image, (str, Path)):
         return read_image(image, load_cfg)
     if not isinstance(image, np.ndarray):
@@ -107,14 +84,68 @@ def as_image(image: ImageInput, load_cfg: dict) -> np.ndarray:
 
 
 def list_images(folder: Union[str, Path]) -> List[Path]:
-    """Image files under ``folder``, recursively, in sorted order.
-
-    Args:
-        folder (str | Path): Folder to search.
-
-    Returns:
-        list[Path]: Files whose suffix is in :data:`IMAGE_SUFFIXES`.
-    """
+    """Files under ``folder`` (recursively, sorted) with a suffix of
+    :data:`IMAGE_SUFFIXES`, in any case."""
     return sorted(
         path for path in Path(folder).rglob('*')
         if path.is_file() and path.suffix.lower() in IMAGE_SUFFIXES)
+
+
+def check_unique_names(paths: Sequence[Path], root: Path) -> None:
+    """Raise if two images under ``root`` would write the same name."""
+    seen = {}
+    for path in paths:
+        name = path.relative_to(root).with_suffix('')
+        if name in seen:
+            raise InputError(f'{seen[name]} and {path} would both be written '
+                             f'as {name}.png; rename one of them')
+        seen[name] = path
+
+
+def input_kind(source: Path) -> str:
+    """'folder', 'video' or 'image'; anything else is an InputError."""
+    suffix = source.suffix.lower()
+    if not source.exists():
+        raise InputError(f'input {source} not found')
+    if source.is_dir():
+        return 'folder'
+    if suffix in VIDEO_SUFFIXES:
+        return 'video'
+    if suffix in IMAGE_SUFFIXES:
+        return 'image'
+    raise InputError(f'input {source}: expected a folder, an image '
+                     f'({", ".join(IMAGE_SUFFIXES)}) or a video '
+                     f'({", ".join(VIDEO_SUFFIXES)})')
+
+
+def check_input(source: Path) -> str:
+    """Refuse an input that cannot give one prediction, before any model;
+    return its kind (:func:`input_kind`). A lone image must pass
+    :func:`header_problem` (else ImageReadError), a folder hold one image
+    that does, and a video open (else InputError)."""
+    kind = input_kind(source)
+    if kind == 'image':
+        problem = header_problem(source)
+        if problem:
+            raise ImageReadError(f'input {problem}')
+    elif kind == 'folder':
+        paths = list_images(source)
+        if not paths:
+            raise InputError(f'no images ({", ".join(IMAGE_SUFFIXES)}) '
+                             f'under {source}')
+        problems = [header_problem(path) for path in paths]
+        if all(problems):
+            raise InputError(f'none of the {len(paths)} image(s) under '
+                             f'{source} is readable: {shorten(problems)}')
+    else:
+        open_video(source).release()
+    return kind
+
+
+def open_video(path: Path) -> cv2.VideoCapture:
+    """An open capture of a video file, else an InputError naming it."""
+    capture = cv2.VideoCapture(str(path))
+    if not capture.isOpened():
+        raise InputError(f'cannot open video {path}: missing, damaged, or '
+                         'a codec OpenCV cannot decode')
+    return capture

@@ -1,6 +1,7 @@
 """mmseg's inferencer, with strict weights and the ONNX Runtime backend."""
 import hashlib
 import inspect
+import itertools
 from pathlib import Path
 from typing import Any, Iterator, List, Optional, Sequence, Union
 
@@ -23,45 +24,26 @@ ModelInput = Union[str, Path, Config, Any]
 class LinkNetInferencer(MMSegInferencer):
     """:class:`mmseg.apis.MMSegInferencer` for linknet_mm's models.
 
-    Inference goes through the config's own test pipeline as mmseg's
-    inferencer builds it (``LoadAnnotations`` left out, the loader swapped
-    for ``InferencerLoader``; our label transforms pass unlabelled images
-    through). On top of mmseg's inferencer:
-
-    - the weights must fit the config, and class names and palette come
-      from the checkpoint, else the config's dataset
-      (:func:`~linknet_mm.apis.init_segmentor`), never Cityscapes' by
-      default;
-    - ``onnx_file`` runs an exported model in ONNX Runtime
-      (:class:`~linknet_mm.deploy.OnnxSegmentor`) instead of PyTorch;
-    - an image file that cannot be read is an
-      :class:`~linknet_mm.errors.ImageReadError` naming it; grey arrays are
-      repeated to 3 channels when the loader reads colour;
-    - a batch may mix image sizes (images of one size run together);
-    - inferencers of one visualizer setting share one visualizer (mmengine
-      keeps every visualizer built, figure included, for the life of the
-      process, so :func:`~linknet_mm.apis.predict` in a loop would pile
-      them up).
+    On top of it: strict weights and the checkpoint's class names
+    (:func:`~linknet_mm.apis.init_segmentor`), ONNX Runtime
+    (``onnx_file``) and low precisions, an ImageReadError naming an
+    unreadable file, grey arrays made 3-channel, batches of mixed sizes,
+    and one visualizer per setting (mmengine keeps every one built).
 
     Args:
         model (str | Path | Config | nn.Module): Config file or object, a
-            model name known to mmseg's metafiles, or a model built by
-            :func:`~linknet_mm.apis.init_segmentor` (or an
-            :class:`~linknet_mm.deploy.OnnxSegmentor`) to wrap as it is.
+            model name of mmseg's metafiles, or a built model (anything
+            with ``cfg``, ``dataset_meta`` and ``test_step``) to wrap.
         weights (str, optional): Checkpoint; None keeps random weights.
-            Defaults to None.
         device (str): Device of the model. Defaults to 'cpu'.
-        onnx_file (str, optional): Exported model to run in ONNX Runtime;
-            ``weights`` is then not read. Defaults to None.
-        fuse_conv_bn (bool): Fold BatchNorm into the convolutions (PyTorch
-            backend; faster, same results). Defaults to False.
-        precision (str): 'fp32', 'bf16', 'int8' or 'auto' (the fastest
-            that passed the parity check on this CPU, see
-            :mod:`~linknet_mm.deploy.precision`); with ``weights``, not with
-            ``onnx_file``; CPU only ('auto' is fp32 on another device).
-            Defaults to 'fp32'.
-        cfg_options (dict, optional): Overrides of the config. Defaults to
-            None.
+        onnx_file (str, optional): Export to run in ONNX Runtime instead
+            of ``weights``. Defaults to None.
+        fuse_conv_bn (bool): Fold BatchNorm into the convolutions (PyTorch;
+            same results, faster). Defaults to False.
+        cfg_options (dict, optional): Overrides of the config.
+        precision (str): 'fp32', 'bf16', 'int8' or 'auto' (see
+            :mod:`~linknet_mm.deploy.precision`); of ``weights`` on the
+            CPU ('auto' is fp32 on another device). Defaults to 'fp32'.
     """
 
     def __init__(self,
@@ -100,16 +82,7 @@ class LinkNetInferencer(MMSegInferencer):
                     cfg: Config,
                     weights: Optional[str],
                     device: str = 'cpu') -> Any:
-        """The model: as given, in ONNX Runtime, or built with strict weights.
-
-        Args:
-            cfg (Config): The config.
-            weights (str, optional): Checkpoint.
-            device (str): Device. Defaults to 'cpu'.
-
-        Returns:
-            A model with ``cfg``, ``dataset_meta`` and ``test_step``.
-        """
+        """The model: as given, in ONNX Runtime, or with strict weights."""
         if self.built_model is not None:
             return self.built_model
         if self.onnx_file is not None:
@@ -122,14 +95,7 @@ class LinkNetInferencer(MMSegInferencer):
         return model
 
     def _init_pipeline(self, cfg: Config) -> Any:
-        """mmseg's inference pipeline, keeping the loader's settings.
-
-        Args:
-            cfg (Config): The config.
-
-        Returns:
-            Compose: The pipeline.
-        """
+        """mmseg's inference pipeline; the loader's settings are kept."""
         pipeline = cfg.get('test_dataloader', {}).get('dataset',
                                                       {}).get('pipeline')
         if not pipeline or pipeline[0].get('type') != 'LoadImageFromFile':
@@ -141,14 +107,8 @@ class LinkNetInferencer(MMSegInferencer):
         return super()._init_pipeline(cfg)
 
     def _init_visualizer(self, cfg: Config) -> Any:
-        """The config's visualizer, built once per setting and process.
-
-        Args:
-            cfg (Config): The config.
-
-        Returns:
-            Visualizer, optional: The shared visualizer; None without one.
-        """
+        """The config's visualizer (None without one), built once per
+        setting and process."""
         if 'visualizer' not in cfg:
             return None
         settings = {k: v for k, v in cfg.visualizer.items() if k != 'name'}
@@ -161,14 +121,8 @@ class LinkNetInferencer(MMSegInferencer):
         return VISUALIZERS.build(dict(settings, name=name))
 
     def load(self, image: Union[ImageInput, dict]) -> dict:
-        """An input as the pipeline's ``InferencerLoader`` takes it.
-
-        Args:
-            image (str | Path | np.ndarray | dict): Image file or array, or
-                ``dict(img=array, img_path=...)`` already read.
-
-        Returns:
-            dict: ``img`` and, for files, ``img_path``.
+        """An image file or array (or ``dict(img=, img_path=)`` already
+        read) as ``InferencerLoader`` takes it: ``img`` (and ``img_path``).
         """
         if isinstance(image, dict):
             return image
@@ -178,14 +132,8 @@ class LinkNetInferencer(MMSegInferencer):
         return loaded
 
     def pack(self, image: Union[ImageInput, dict]) -> dict:
-        """One input through the pipeline, its file name kept.
-
-        Args:
-            image (str | Path | np.ndarray | dict): As :meth:`load` takes.
-
-        Returns:
-            dict: ``inputs`` and ``data_samples`` of ``PackSegInputs``.
-        """
+        """One input (as :meth:`load` takes) through the pipeline, packed;
+        its file name kept."""
         loaded = self.load(image)
         packed = self.pipeline(dict(loaded))
         if loaded.get('img_path'):
@@ -198,44 +146,22 @@ class LinkNetInferencer(MMSegInferencer):
                    inputs: Sequence[Any],
                    batch_size: int = 1,
                    **kwargs) -> Iterator[dict]:
-        """Batches for ``test_step``: ``batch_size`` inputs at a time, split
-        where the pipeline's output size changes.
-
-        Args:
-            inputs (Sequence): Inputs as :meth:`load` takes them.
-            batch_size (int): Inputs per batch. Defaults to 1.
-
-        Yields:
-            dict: Collated ``inputs`` and ``data_samples``.
-        """
+        """Collated batches of ``batch_size`` inputs (as :meth:`load` takes
+        them), split where the pipeline's output size changes."""
         if batch_size < 1:
             raise ValueError(f'batch_size must be >= 1, got {batch_size}')
         for start in range(0, len(inputs), batch_size):
             packed = [
                 self.pack(image) for image in inputs[start:start + batch_size]
             ]
-            run: List[dict] = []
-            for item in packed:
-                if run and item['inputs'].shape != run[0]['inputs'].shape:
-                    yield self.collate_fn(run)
-                    run = []
-                run.append(item)
-            yield self.collate_fn(run)
+            for _, run in itertools.groupby(packed,
+                                            lambda item: item['inputs'].shape):
+                yield self.collate_fn(list(run))
 
     def predict(self,
                 images: Sequence[Any],
                 batch_size: int = 1) -> List[SegDataSample]:
-        """Segment images, keeping order, one result per image.
-
-        Args:
-            images (Sequence): Inputs as :meth:`load` takes them.
-            batch_size (int): Images run together. Defaults to 1.
-
-        Returns:
-            list[SegDataSample]: ``pred_sem_seg`` (1, H, W) and
-            ``seg_logits`` (C, H, W) at each image's size.
-        """
-        results: List[SegDataSample] = []
-        for data in self.preprocess(list(images), batch_size):
-            results.extend(self.forward(data))
-        return results
+        """One result per image (as :meth:`load` takes), in order:
+        ``pred_sem_seg`` (1, H, W), ``seg_logits`` (C, H, W) at its size."""
+        batches = self.preprocess(list(images), batch_size)
+        return [sample for data in batches for sample in self.forward(data)]

@@ -1,23 +1,13 @@
-"""Deployment: export, runtime backends, low precision and the parity check.
-
-* :mod:`.logits_model`: a segmentor as one module, pixels to logits;
-* :mod:`.export`: ONNX and TorchScript files of it;
-* :mod:`.backend_segmentor`, :mod:`.onnx_segmentor`,
-  :mod:`.bf16_segmentor`: backends (ONNX Runtime fp32 / INT8, bfloat16
-  PyTorch) that segment like an mmseg model;
-* :mod:`.quantize`: the INT8 model of a checkpoint;
-* :mod:`.parity`, :mod:`.parity_verdict`, :mod:`.parity_record`: the
-  check of every export and precision against fp32, the criteria a
-  precision is accepted by, and its record beside the checkpoint;
-* :mod:`.precision`: ``--precision auto``, the fastest precision that
-  passed on this CPU.
-"""
+"""Export (ONNX, TorchScript), backends that segment like an mmseg model
+(ONNX Runtime fp32/INT8, bfloat16), INT8 quantization, and the parity
+check of low precisions behind ``--precision auto``."""
 from .backend_segmentor import BackendSegmentor
 from .bf16_segmentor import Bf16Segmentor
-from .export import export_onnx, export_torchscript
+from .export import check_export, export_onnx, export_torchscript
 from .logits_model import LogitsModel
 from .onnx_segmentor import OnnxSegmentor
-from .parity import ParityCheck, check_export, check_parity
+from .parity import ParityCheck
+from .parity_check import check_parity
 from .precision import choose_precision, in_precision
 from .quantize import make_int8, quantize_int8
 

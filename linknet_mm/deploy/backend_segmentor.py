@@ -16,21 +16,15 @@ from ..utils.config import ConfigInput, load_config
 def logits_to_prediction(logits: Tensor, ori_shape: Sequence[int],
                          align_corners: bool,
                          threshold: float) -> Tuple[Tensor, Tensor]:
-    """Logits of one image to mmseg's ``seg_logits`` and ``pred_sem_seg``.
+    """(C, H, W) logits of one image to mmseg's ``seg_logits`` and
+    ``pred_sem_seg`` at its ``ori_shape``.
 
-    As :meth:`mmseg.models.EncoderDecoder.postprocess_result` does: the
-    logits are resized to the image's original size; several channels
-    give the argmax, one channel its sigmoid above ``threshold``.
-
-    Args:
-        logits (Tensor): (C, H, W) logits at the pipeline's size.
-        ori_shape (Sequence[int]): The image's (H, W).
-        align_corners (bool): Of the decode head.
-        threshold (float): Of a one-channel head.
+    As :meth:`mmseg.models.EncoderDecoder.postprocess_result` (unpadded,
+    unflipped): resized, then the argmax, or for one channel its sigmoid
+    above ``threshold``. Kept apart so the parity check reads the scores.
 
     Returns:
-        tuple[Tensor, Tensor]: (C, H, W) scores and (1, H, W) class ids, at
-        the original size.
+        tuple[Tensor, Tensor]: (C, H, W) scores and (1, H, W) class ids.
     """
     logits = resize(
         logits[None].float(),
@@ -47,20 +41,16 @@ def logits_to_prediction(logits: Tensor, ori_shape: Sequence[int],
 class BackendSegmentor(nn.Module):
     """A segmentor whose logits come from a runtime backend in one call.
 
-    Subclasses name their :attr:`backend` and implement :meth:`logits`
-    (ONNX Runtime, bfloat16 PyTorch); this class gives what
-    :func:`~linknet_mm.apis.predict` and
-    mmseg's inferencer use of a segmentor (``cfg``, ``dataset_meta``,
-    ``test_step``), so images go through the config's own test pipeline
-    and the logits are resized to each image's size as mmseg does.
+    Subclasses name their :attr:`backend` and implement :meth:`logits`;
+    this class gives what :func:`~linknet_mm.apis.predict` and mmseg's
+    inferencer use of a segmentor (``cfg``, ``dataset_meta``,
+    ``test_step``).
 
     Args:
-        config (str | Path | Config): The model's config; an object is
-            copied, not changed.
+        config (str | Path | Config): The model's config (copied), with
+            ``cfg_options`` overrides.
         dataset_meta (dict, optional): Class names and palette; the
-            config's dataset's when None. Defaults to None.
-        cfg_options (dict, optional): Overrides of the config. Defaults to
-            None.
+            config's dataset's when None.
     """
 
     #: The backend's name, for errors.
@@ -87,28 +77,14 @@ class BackendSegmentor(nn.Module):
                 f'{preprocessor.test_cfg} is not supported')
 
     def logits(self, inputs: Tensor) -> Tensor:
-        """Logits of a batch of pixels.
-
-        Args:
-            inputs (Tensor): (N, C, H, W) pixels, see
-                :data:`~.logits_model.INPUT_FORMAT`.
-
-        Returns:
-            Tensor: float32 logits (N, out_channels, H, W).
-        """
+        """float32 logits (N, out_channels, H, W) of (N, C, H, W) pixels
+        (:data:`~.logits_model.INPUT_FORMAT`)."""
         raise NotImplementedError
 
     def test_step(self, data: Dict[str, list]) -> List[SegDataSample]:
-        """Predict a batch packed by ``PackSegInputs``.
-
-        Args:
-            data (dict): ``inputs`` (list of (C, H, W) tensors of one size)
-                and ``data_samples``.
-
-        Returns:
-            list[SegDataSample]: ``data_samples`` with ``seg_logits`` and
-            ``pred_sem_seg`` at each image's original size.
-        """
+        """``data_samples`` of a batch packed by ``PackSegInputs`` (inputs
+        of one size), with ``seg_logits`` and ``pred_sem_seg`` at each
+        image's original size."""
         logits = self.logits(torch.stack([x.float() for x in data['inputs']]))
         samples = data['data_samples']
         for sample, sample_logits in zip(samples, logits):
@@ -116,8 +92,6 @@ class BackendSegmentor(nn.Module):
                                                 sample.metainfo['ori_shape'],
                                                 self.align_corners,
                                                 self.threshold)
-            sample.set_data(
-                dict(
-                    seg_logits=PixelData(data=scores),
-                    pred_sem_seg=PixelData(data=pred)))
+            sample.seg_logits = PixelData(data=scores)
+            sample.pred_sem_seg = PixelData(data=pred)
         return samples

@@ -12,14 +12,8 @@ from .logits_model import optimized_module
 
 
 def bf16_unavailable(flags: Optional[FrozenSet[str]] = None) -> Optional[str]:
-    """Why bfloat16 is not offered on this CPU, None where it is.
-
-    Args:
-        flags (frozenset[str], optional): CPU flags; this CPU's when None.
-
-    Returns:
-        str, optional: The reason, naming the CPU and the flags it lacks.
-    """
+    """Why bfloat16 is not offered on the CPU of ``flags`` (this one's when
+    None), naming the CPU and the flags it lacks; None where it is."""
     if native_bf16(flags):
         return None
     where = 'the given CPU flags' if flags is not None else cpu_summary()
@@ -31,20 +25,14 @@ def bf16_unavailable(flags: Optional[FrozenSet[str]] = None) -> Optional[str]:
 class Bf16Segmentor(BackendSegmentor):
     """A segmentor's logits in bfloat16 with ``torch.autocast`` on the CPU.
 
-    The optimised module of the segmentor
-    (:func:`~.logits_model.optimized_module`: a copy with its
-    BatchNorm folded into the convolutions and its weights channels-last,
-    the layout of oneDNN's fast bfloat16 kernels); the given segmentor is
-    not changed. Convolutions run in bfloat16, the
-    logits come back as float32. Offered only where the CPU computes
-    bfloat16 natively (:func:`~linknet_mm.utils.native_bf16`).
+    Runs :func:`~.logits_model.optimized_module` (a copy, BatchNorm folded,
+    channels-last: oneDNN's fast bfloat16 layout); logits come back as
+    float32. Only where the CPU (of ``flags``; this one's when None)
+    computes bfloat16 natively (:func:`~linknet_mm.utils.native_bf16`).
 
     Args:
-        segmentor (nn.Module): A segmentor from
-            :func:`~linknet_mm.apis.init_segmentor` (``cfg`` and
-            ``dataset_meta`` set).
-        flags (frozenset[str], optional): CPU flags to decide by; this
-            CPU's when None. Defaults to None.
+        segmentor (nn.Module): Of :func:`~linknet_mm.apis.init_segmentor`.
+        flags (frozenset[str], optional): CPU flags. Defaults to None.
     """
 
     backend = 'bf16 PyTorch'
@@ -59,15 +47,7 @@ class Bf16Segmentor(BackendSegmentor):
         self.net = optimized_module(segmentor).cpu()
 
     def logits(self, inputs: Tensor) -> Tensor:
-        """Logits of a batch of pixels, computed in bfloat16.
-
-        Args:
-            inputs (Tensor): (N, C, H, W) pixels, see
-                :data:`~.logits_model.INPUT_FORMAT`.
-
-        Returns:
-            Tensor: float32 logits (N, out_channels, H, W).
-        """
+        """float32 logits of a pixel batch, computed in bfloat16."""
         inputs = inputs.float().contiguous(memory_format=torch.channels_last)
         with torch.inference_mode(), torch.autocast('cpu', torch.bfloat16):
             return self.net(inputs).float()

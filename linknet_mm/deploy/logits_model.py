@@ -1,9 +1,5 @@
-"""A segmentor as one module: raw pixels in, logits at input size out.
-
-What export, the bf16 backend and the parity check run; the backends
-that turn its logits back into mmseg predictions are in
-:mod:`.backend_segmentor`.
-"""
+"""A segmentor as one module, raw pixels in, logits at input size out:
+what export, the bf16 backend and the parity check run."""
 import torch
 import torch.nn as nn
 from mmseg.models import EncoderDecoder
@@ -19,18 +15,14 @@ INPUT_FORMAT = ('float32 (N, C, H, W) pixel values 0-255 in the channel '
 
 
 class LogitsModel(nn.Module):
-    """A segmentor as one function: raw pixels in, logits at input size out.
-
-    Runs what :meth:`mmseg.models.EncoderDecoder.predict` runs before its
+    """What :meth:`mmseg.models.EncoderDecoder.predict` runs before its
     post-processing: the data preprocessor's channel flip and
-    normalisation, backbone (and neck), ``decode_head.forward``, and the
-    bilinear resize of the logits to the input's height and width. Test-time
-    padding (``data_preprocessor.test_cfg``) and the resize to the original
-    image size stay outside, as the mmseg pipeline does them.
+    normalisation, backbone (and neck), decode head, and the bilinear
+    resize of the logits to the input's size. Test-time padding and the
+    resize to the original image size stay outside, in mmseg's pipeline.
 
     Args:
-        segmentor (EncoderDecoder): A segmentor with ``test_cfg.mode``
-            'whole'.
+        segmentor (EncoderDecoder): With ``test_cfg.mode`` 'whole'.
     """
 
     def __init__(self, segmentor: nn.Module) -> None:
@@ -54,13 +46,7 @@ class LogitsModel(nn.Module):
             self.register_buffer('std', preprocessor.std.clone())
 
     def forward(self, inputs: Tensor) -> Tensor:
-        """Logits of a batch.
-
-        Args:
-            inputs (Tensor): Pixels, see :data:`INPUT_FORMAT`.
-
-        Returns:
-            Tensor: Logits of shape (N, out_channels, H, W).
+        """Logits (N, out_channels, H, W) of pixels (:data:`INPUT_FORMAT`).
         """
         x = inputs
         if self.bgr_to_rgb and x.shape[1] == 3:
@@ -76,32 +62,16 @@ class LogitsModel(nn.Module):
 
 
 def optimized_module(segmentor: nn.Module) -> nn.Module:
-    """The fast PyTorch path: folded BatchNorm, channels-last weights.
-
-    :class:`LogitsModel` of a copy of the segmentor with every conv+BN
-    pair folded (:func:`~linknet_mm.models.utils.fused_copy`) and its
-    weights in ``torch.channels_last`` layout; feed it channels-last inputs
-    under ``torch.inference_mode``.
-
-    Args:
-        segmentor (nn.Module): The segmentor (not changed).
-
-    Returns:
-        nn.Module: The optimised module in eval mode.
-    """
+    """The fast PyTorch path, in eval mode: :class:`LogitsModel` of a copy
+    of the segmentor with conv+BN folded
+    (:func:`~linknet_mm.models.utils.fused_copy`) and channels-last weights;
+    feed it channels-last inputs under ``torch.inference_mode``."""
     return LogitsModel(
         fused_copy(segmentor)).eval().to(memory_format=torch.channels_last)
 
 
 def in_channels_of(segmentor: nn.Module) -> int:
-    """Channels of the images the segmentor takes.
-
-    Args:
-        segmentor (nn.Module): The segmentor.
-
-    Returns:
-        int: The first convolution's input channels.
-    """
+    """Channels of the images the segmentor takes (its first conv's)."""
     conv = next(m for m in segmentor.backbone.modules()
                 if isinstance(m, nn.Conv2d))
     return conv.in_channels

@@ -1,68 +1,50 @@
 """Run an exported ONNX segmentor with ONNX Runtime, as a drop-in model."""
+import json
 import os.path as osp
 from typing import Optional
 
 import numpy as np
-import onnx
 import onnxruntime as ort
 import torch
-from google.protobuf.message import DecodeError
+from onnxruntime.capi.onnxruntime_pybind11_state import InvalidProtobuf
 from torch import Tensor
 
 from ..errors import BackendMismatchError
 from ..utils.config import ConfigInput
 from .backend_segmentor import BackendSegmentor
-from .export import onnx_metadata
+from .export import METADATA_KEY
 
 
 def onnx_session(onnx_file: str,
                  device: str = 'cpu',
                  num_threads: Optional[int] = None) -> ort.InferenceSession:
-    """An ONNX Runtime session, with all graph optimisations (the default).
-
-    Args:
-        onnx_file (str): The ONNX file.
-        device (str): 'cpu', or 'cuda[:N]' to prefer CUDA. Defaults to
-            'cpu'.
-        num_threads (int, optional): Intra-op threads; ONNX Runtime's
-            default (one per core) when None. Defaults to None.
-
-    Returns:
-        ort.InferenceSession: The session.
-    """
+    """An ONNX Runtime session of a file on the CPU, or preferring CUDA for
+    a 'cuda[:N]' ``device``; ``num_threads`` intra-op threads (ORT's
+    default, one per core, when None)."""
     options = ort.SessionOptions()
     if num_threads is not None:
         options.intra_op_num_threads = num_threads
-    providers = ['CPUExecutionProvider']
-    if device.startswith('cuda'):
-        providers.insert(0, 'CUDAExecutionProvider')
-    return ort.InferenceSession(onnx_file, options, providers=providers)
+    providers = ['CUDAExecutionProvider'] if device.startswith('cuda') else []
+    return ort.InferenceSession(
+        onnx_file, options, providers=providers + ['CPUExecutionProvider'])
 
 
 class OnnxSegmentor(BackendSegmentor):
-    """An ONNX file from :func:`~.export.export_onnx` in ORT.
-
-    A :class:`~.backend_segmentor.BackendSegmentor` (a module
-    without parameters): images go through the config's own test pipeline
-    and the logits are resized to each image's size as mmseg does. The
-    file's input channels and classes are checked against the config when
-    it is opened. fp32 and INT8 (:func:`~.quantize.quantize_int8`)
-    files run alike.
+    """An ONNX file of :func:`~.export.export_onnx` (fp32, or INT8 of
+    :func:`~.quantize.quantize_int8`) in ONNX Runtime, as a
+    :class:`~.backend_segmentor.BackendSegmentor`. Its input channels and
+    classes are checked against the config when it is opened.
 
     Args:
-        onnx_file (str): Exported model; it takes
-            :data:`~.logits_model.INPUT_FORMAT`.
-        config (str | Path | Config): The config it was exported from; an
-            object is copied, not changed.
-        device (str): 'cpu', or 'cuda' for ORT's CUDA provider (needs
-            ``onnxruntime-gpu``). Defaults to 'cpu'.
-        num_threads (int, optional): ORT intra-op threads; None for ORT's
-            default (one per physical core). Defaults to None.
-        cfg_options (dict, optional): Overrides of the config. Defaults to
-            None.
-        dataset_meta (dict, optional): Class names and palette, e.g. those
-            of the checkpoint it was exported from; the config's dataset's
-            when None. Defaults to None.
+        onnx_file (str): The exported model.
+        config (str | Path | Config): The config it was exported from.
+        device (str): 'cpu', or 'cuda' (needs ``onnxruntime-gpu``).
+            Defaults to 'cpu'.
+        num_threads (int, optional): ORT intra-op threads; ORT's default
+            when None.
+        cfg_options (dict, optional): Overrides of the config.
+        dataset_meta (dict, optional): Class names and palette; the
+            config's dataset's when None.
     """
 
     backend = 'ONNX Runtime'
@@ -79,31 +61,27 @@ class OnnxSegmentor(BackendSegmentor):
         super().__init__(config, dataset_meta, cfg_options)
         self.onnx_file = onnx_file
         try:
-            graph = onnx.load(onnx_file, load_external_data=False)
-        except DecodeError as error:
+            self.session = onnx_session(onnx_file, device, num_threads)
+        except InvalidProtobuf as error:
             raise BackendMismatchError(
                 self.backend,
                 f'{onnx_file!r} is not an ONNX model: {error}') from error
-        self._check_shapes(graph)
-        self.session = onnx_session(onnx_file, device, num_threads)
+        self._check_shapes()
         self.input_name = self.session.get_inputs()[0].name
 
-    def _check_shapes(self, model: onnx.ModelProto) -> None:
-        """Raise if the file takes other channels or gives other classes.
-
-        Args:
-            model (onnx.ModelProto): The loaded graph.
-        """
-        if len(model.graph.input) != 1 or len(model.graph.output) != 1:
+    def _check_shapes(self) -> None:
+        """Raise if the graph takes other channels or gives other classes
+        (fixed dimensions of the graph, else its :data:`METADATA_KEY`)."""
+        inputs, outputs = self.session.get_inputs(), self.session.get_outputs()
+        if len(inputs) != 1 or len(outputs) != 1:
             raise BackendMismatchError(
                 self.backend, f'ONNX file {self.onnx_file!r} has '
-                f'{len(model.graph.input)} inputs and '
-                f'{len(model.graph.output)} outputs; expected one image '
-                'batch in and one logits batch out (export it with '
+                f'{len(inputs)} inputs and {len(outputs)} outputs; expected '
+                'one image batch in and one logits batch out (export it with '
                 'tools/deployment/pytorch2onnx.py)')
-        meta = onnx_metadata(model)
-        got_in = _static_dim(model.graph.input[0], 1)
-        got_in = got_in or meta.get('in_channels')
+        meta = json.loads(self.session.get_modelmeta().custom_metadata_map.get(
+            METADATA_KEY, '{}'))
+        got_in = _static_dim(inputs[0]) or meta.get('in_channels')
         want_in = self.cfg.model.backbone.get('in_channels', 3)
         if got_in is not None and got_in != want_in:
             raise BackendMismatchError(
@@ -112,17 +90,12 @@ class OnnxSegmentor(BackendSegmentor):
                 f'images but {self.cfg.filename} builds a model of '
                 f'{want_in}-channel images (model.backbone.in_channels); '
                 'use the config the file was exported from')
-        got_out = _static_dim(model.graph.output[0], 1)
-        got_out = got_out or meta.get('out_channels')
+        got_out = _static_dim(outputs[0]) or meta.get('out_channels')
         if got_out is not None:
             self._check_classes(got_out)
 
     def _check_classes(self, got: int) -> None:
-        """Raise if the model gives ``got`` channels, not the config's.
-
-        Args:
-            got (int): Channels of the logits.
-        """
+        """Raise if the logits have ``got`` channels, not the config's."""
         if got != self.out_channels:
             raise BackendMismatchError(
                 self.backend,
@@ -133,15 +106,7 @@ class OnnxSegmentor(BackendSegmentor):
                 'again from this one with tools/deployment/pytorch2onnx.py')
 
     def logits(self, inputs: Tensor) -> Tensor:
-        """Run the graph on a batch of pixels.
-
-        Args:
-            inputs (Tensor): (N, C, H, W) pixels, see
-                :data:`~.logits_model.INPUT_FORMAT`.
-
-        Returns:
-            Tensor: Logits (N, out_channels, H, W).
-        """
+        """Logits (N, out_channels, H, W) of the graph on a pixel batch."""
         array = np.ascontiguousarray(inputs.detach().cpu().numpy(), np.float32)
         out = torch.from_numpy(
             self.session.run(None, {self.input_name: array})[0])
@@ -149,17 +114,7 @@ class OnnxSegmentor(BackendSegmentor):
         return out
 
 
-def _static_dim(value: onnx.ValueInfoProto, axis: int) -> Optional[int]:
-    """A fixed dimension of a graph input/output, None if symbolic.
-
-    Args:
-        value (onnx.ValueInfoProto): The input or output.
-        axis (int): The dimension.
-
-    Returns:
-        int, optional: Its size when fixed in the graph.
-    """
-    dims = value.type.tensor_type.shape.dim
-    if axis >= len(dims) or not dims[axis].HasField('dim_value'):
-        return None
-    return dims[axis].dim_value
+def _static_dim(value: ort.NodeArg) -> Optional[int]:
+    """The channels (axis 1) of a graph input/output, None if symbolic."""
+    dims = value.shape
+    return dims[1] if len(dims) > 1 and isinstance(dims[1], int) else None

@@ -1,15 +1,11 @@
-"""The parity record beside a checkpoint: which precisions passed where.
-
-``tools/deployment/quantize.py`` writes ``<checkpoint stem>.parity.json``
-(:func:`write_parity`), one entry per CPU (model name and speed flags,
-:func:`cpu_key`) and checkpoint (its SHA-256); ``--precision auto`` reads
-the entries of this CPU and checkpoint (:func:`entries_for`).
-"""
+"""``<checkpoint stem>.parity.json``: which precisions passed the parity
+check, one entry per CPU (:func:`cpu_key`) and checkpoint (SHA-256)."""
 import datetime
-import json
 import os
 import os.path as osp
 from typing import Dict, FrozenSet, List, Optional
+
+import mmengine
 
 from ..errors import PrecisionError
 from ..utils.cpu import cpu_flags, cpu_model, speed_flags
@@ -17,49 +13,28 @@ from ..utils.files import file_sha256
 
 
 def precision_files(checkpoint: str) -> Dict[str, str]:
-    """Where the INT8 model and the parity results of a checkpoint live.
-
-    Args:
-        checkpoint (str): The checkpoint, e.g. ``work_dirs/x/best.pth``.
-
-    Returns:
-        dict[str, str]: ``int8`` (``best.int8.onnx``) and ``parity``
-        (``best.parity.json``), beside the checkpoint.
-    """
+    """The INT8 model and the parity file beside a checkpoint: for
+    ``x/best.pth``, ``int8`` ``x/best.int8.onnx`` and ``parity``
+    ``x/best.parity.json``."""
     stem = osp.splitext(checkpoint)[0]
     return dict(int8=f'{stem}.int8.onnx', parity=f'{stem}.parity.json')
 
 
 def cpu_key(flags: Optional[FrozenSet[str]] = None,
             model: Optional[str] = None) -> dict:
-    """What identifies a CPU in the parity file: model name, speed flags.
-
-    Args:
-        flags (frozenset[str], optional): CPU flags; this CPU's when None.
-        model (str, optional): CPU model name; this CPU's when None.
-
-    Returns:
-        dict: ``cpu_model`` and ``cpu_flags``.
-    """
+    """What identifies a CPU in the parity file: ``cpu_model`` (name) and
+    ``cpu_flags`` (speed flags); this CPU's where None is given."""
     return dict(
         cpu_model=model or cpu_model(),
         cpu_flags=speed_flags(cpu_flags() if flags is None else flags))
 
 
 def read_parity(path: str) -> List[dict]:
-    """The entries of a parity file, none if it does not exist.
-
-    Args:
-        path (str): The file of :func:`precision_files`.
-
-    Returns:
-        list[dict]: One entry per CPU and checkpoint checked.
-    """
+    """The entries of a parity file, none if it does not exist."""
     if not osp.isfile(path):
         return []
     try:
-        with open(path) as f:
-            entries = json.load(f)['entries']
+        entries = mmengine.load(path, file_format='json')['entries']
     except (ValueError, KeyError, TypeError) as error:
         raise PrecisionError(
             f'{path} is not a parity file of tools/deployment/quantize.py '
@@ -69,27 +44,20 @@ def read_parity(path: str) -> List[dict]:
 
 def write_parity(checkpoint: str, results: Dict[str, dict], check: dict,
                  key: dict) -> str:
-    """Record a parity check beside the checkpoint, for this CPU.
+    """Record a parity check beside the checkpoint; return the file.
 
-    An earlier entry of the same CPU and checkpoint is replaced; others
-    are kept. The file is replaced whole, never half-written.
+    An earlier entry of the same CPU (``key``, of :func:`cpu_key`) and
+    checkpoint is replaced, others kept; the file is replaced whole.
 
     Args:
         checkpoint (str): The checkpoint checked.
-        results (dict[str, dict]): Of
-            :meth:`~.parity.ParityCheck.results`.
+        results (dict[str, dict]): Of :meth:`~.parity.ParityCheck.results`.
         check (dict): What was checked on (folder, images, calibration).
-        key (dict): Of :func:`cpu_key`.
-
-    Returns:
-        str: The parity file.
+        key (dict): The CPU.
     """
     path = precision_files(checkpoint)['parity']
     sha = file_sha256(checkpoint)
-    entries = [
-        entry for entry in read_parity(path)
-        if not (_same_cpu(entry, key) and entry['checkpoint_sha256'] == sha)
-    ]
+    entries = [e for e in read_parity(path) if not _matches(e, key, sha)]
     entries.append(
         dict(
             key,
@@ -97,31 +65,21 @@ def write_parity(checkpoint: str, results: Dict[str, dict], check: dict,
             date=datetime.datetime.now().isoformat(timespec='seconds'),
             check=check,
             results=results))
-    part = f'{path}.part'
-    with open(part, 'w') as f:
-        json.dump(dict(entries=entries), f, indent=2)
-    os.replace(part, path)
+    mmengine.dump(dict(entries=entries), f'{path}.part', 'json', indent=2)
+    os.replace(f'{path}.part', path)
     return path
 
 
 def entries_for(checkpoint: str, key: dict) -> List[dict]:
-    """The parity entries of a checkpoint measured on the CPU of ``key``.
-
-    Args:
-        checkpoint (str): The checkpoint (matched by its SHA-256).
-        key (dict): Of :func:`cpu_key`.
-
-    Returns:
-        list[dict]: Oldest first.
-    """
+    """The parity entries, oldest first, of a checkpoint (by SHA-256)
+    measured on the CPU of ``key`` (:func:`cpu_key`)."""
     sha = file_sha256(checkpoint)
-    return [
-        entry for entry in read_parity(precision_files(checkpoint)['parity'])
-        if _same_cpu(entry, key) and entry['checkpoint_sha256'] == sha
-    ]
+    path = precision_files(checkpoint)['parity']
+    return [e for e in read_parity(path) if _matches(e, key, sha)]
 
 
-def _same_cpu(entry: dict, key: dict) -> bool:
-    """Whether a parity entry was measured on the CPU of ``key``."""
+def _matches(entry: dict, key: dict, sha: str) -> bool:
+    """Whether an entry is of the checkpoint ``sha`` on the CPU ``key``."""
     return (entry.get('cpu_model') == key['cpu_model']
-            and entry.get('cpu_flags') == key['cpu_flags'])
+            and entry.get('cpu_flags') == key['cpu_flags']
+            and entry['checkpoint_sha256'] == sha)

@@ -1,11 +1,6 @@
-"""Pick a precision per machine: fp32, bfloat16 or INT8, checked first.
-
-The parity check (:mod:`.parity`, ``tools/deployment/quantize.py``)
-records its result beside the checkpoint (:mod:`.parity_record`), keyed
-by the CPU's name and flags and the checkpoint's hash; ``auto`` takes the
-fastest precision that passed there on this CPU, and fp32 where none did
-or the check has not run on this CPU.
-"""
+"""fp32, bfloat16 or INT8 per machine: ``auto`` takes the fastest that
+passed the parity check recorded beside the checkpoint for this CPU
+(:mod:`.parity_record`), else fp32."""
 import logging
 import os.path as osp
 from typing import FrozenSet, Optional, Tuple
@@ -27,15 +22,7 @@ PRECISION_CHOICES = PRECISIONS + ('auto', )
 
 def unavailable(precision: str,
                 flags: Optional[FrozenSet[str]] = None) -> Optional[str]:
-    """Why a precision is not offered on this CPU, None where it is.
-
-    Args:
-        precision (str): One of :data:`PRECISIONS`.
-        flags (frozenset[str], optional): CPU flags; this CPU's when None.
-
-    Returns:
-        str, optional: The reason.
-    """
+    """Why a precision is not offered on the CPU of ``flags``, or None."""
     if precision not in PRECISIONS:
         raise PrecisionError(f'precision must be one of {PRECISION_CHOICES}, '
                              f'got {precision!r}')
@@ -47,18 +34,10 @@ def choose_precision(checkpoint: Optional[str],
                      model: Optional[str] = None) -> Tuple[str, str]:
     """The precision ``auto`` runs a checkpoint in on this CPU, and why.
 
-    The fastest (``ms_per_image`` of the check) among fp32 and the
-    precisions that passed the parity check on this CPU and are offered
-    here; fp32 when the check has not run on this CPU for this
-    checkpoint, or nothing else passed. The reason names each refused
-    precision by its verdict line (:func:`~.parity_verdict.judge`; records
-    written before there was one name none).
-
-    Args:
-        checkpoint (str, optional): The checkpoint; None (random weights)
-            gives fp32.
-        flags (frozenset[str], optional): CPU flags; this CPU's when None.
-        model (str, optional): CPU model name; this CPU's when None.
+    The fastest (``ms_per_image``) of fp32 and the precisions that passed
+    the parity check of this checkpoint on this CPU (``flags`` and
+    ``model`` name; this one's when None); fp32 without a checkpoint or a
+    check. The reason names each refused precision by its verdict line.
 
     Returns:
         tuple[str, str]: The precision and a sentence saying why.
@@ -100,16 +79,8 @@ def choose_precision(checkpoint: Optional[str],
 def resolve_precision(precision: str,
                       checkpoint: Optional[str],
                       flags: Optional[FrozenSet[str]] = None) -> str:
-    """``auto`` chosen, and any precision checked as offered here.
-
-    Args:
-        precision (str): One of :data:`PRECISION_CHOICES`.
-        checkpoint (str, optional): The checkpoint.
-        flags (frozenset[str], optional): CPU flags; this CPU's when None.
-
-    Returns:
-        str: One of :data:`PRECISIONS`.
-    """
+    """One of :data:`PRECISIONS`: ``auto`` chosen, any other checked as
+    offered here (and for int8, its file beside the checkpoint)."""
     if precision == 'auto':
         precision, why = choose_precision(checkpoint, flags)
         print_log(f'--precision auto: {precision} ({why})', logger='current')
@@ -138,20 +109,10 @@ def in_precision(model: nn.Module,
                  checkpoint: Optional[str],
                  precision: str,
                  flags: Optional[FrozenSet[str]] = None) -> nn.Module:
-    """The checkpoint's segmentor in a precision (``auto`` resolved).
-
-    Args:
-        model (nn.Module): The fp32 segmentor of the checkpoint.
-        checkpoint (str, optional): Its file (the INT8 model and the
-            parity file sit beside it).
-        precision (str): One of :data:`PRECISION_CHOICES`.
-        flags (frozenset[str], optional): CPU flags; this CPU's when None.
-
-    Returns:
-        nn.Module: ``model`` for fp32, else a
-        :class:`~.bf16_segmentor.Bf16Segmentor` or an INT8
-        :class:`~.onnx_segmentor.OnnxSegmentor`.
-    """
+    """The checkpoint's fp32 ``model`` in a precision (of
+    :data:`PRECISION_CHOICES`): itself, a
+    :class:`~.bf16_segmentor.Bf16Segmentor` or the INT8
+    :class:`~.onnx_segmentor.OnnxSegmentor` beside the checkpoint."""
     precision = resolve_precision(precision, checkpoint, flags)
     if precision == 'bf16':
         return Bf16Segmentor(model, flags)

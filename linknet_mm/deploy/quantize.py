@@ -28,23 +28,15 @@ CALIBRATION_METHODS = dict(
 
 
 class ArrayCalibration(CalibrationDataReader):
-    """ONNX Runtime's calibration reader over batches of pixels.
-
-    Args:
-        batches (Iterable[np.ndarray]): (N, C, H, W) float32 pixels, see
-            :data:`~.logits_model.INPUT_FORMAT`; sizes may differ.
-    """
+    """ONNX Runtime's calibration reader over (N, C, H, W) pixel batches
+    (:data:`~.logits_model.INPUT_FORMAT`; sizes may differ)."""
 
     def __init__(self, batches: Iterable[np.ndarray]) -> None:
         self.batches: Iterator[np.ndarray] = iter(batches)
         self.count = 0
 
     def get_next(self) -> Optional[dict]:
-        """The next batch as the graph's feed, None at the end.
-
-        Returns:
-            dict, optional: ``{INPUT_NAME: batch}``.
-        """
+        """The next batch as the graph's feed, None at the end."""
         batch = next(self.batches, None)
         if batch is None:
             return None
@@ -55,17 +47,10 @@ class ArrayCalibration(CalibrationDataReader):
 def end_convolutions(model: onnx.ModelProto) -> List[str]:
     """Names of the graph's first and last convolution nodes.
 
-    The first sees raw pixel statistics, the last gives the logits whose
-    argmax is the prediction: keeping them in float is the usual safeguard
-    when INT8 costs accuracy. It costs speed too (on the brain-tumour
-    LinkNet-R18, 54 instead of 80 images/s at batch 1 on a 2-core EPYC, for
-    the same argmax agreement), so it is not the default.
-
-    Args:
-        model (onnx.ModelProto): The (pre-processed) fp32 graph.
-
-    Returns:
-        list[str]: One or two node names.
+    The first sees raw pixel statistics, the last gives the logits: keeping
+    them in float is the usual safeguard when INT8 costs accuracy. It costs
+    speed too (brain-tumour LinkNet-R18: 54 instead of 80 images/s at batch
+    1 on a 2-core EPYC, same agreement), so it is not the default.
     """
     convs = [
         node.name for node in model.graph.node if node.op_type in CONV_OPS
@@ -82,27 +67,15 @@ def quantize_int8(fp32_file: str,
                   method: str = 'minmax') -> dict:
     """Write an INT8 copy of an fp32 ONNX export, calibrated statically.
 
-    ONNX Runtime's static quantization in QDQ format: weights int8 per
-    output channel (symmetric), activations uint8 per tensor with ranges
-    from the calibration batches (u8s8, the format of x86 VNNI and AMX
-    kernels). The graph is first pre-processed as ONNX Runtime advises
-    (BatchNorm folded, shapes inferred); batch, height and width stay
-    dynamic. The file appears complete or not at all.
-
-    Args:
-        fp32_file (str): Export of :func:`~.export.export_onnx`.
-        out_file (str): INT8 file to write.
-        calibration (Iterable[np.ndarray]): Pixel batches, e.g. a few
-            hundred training images through the test pipeline.
-        keep_float_ends (bool): Keep the first and last convolutions in
-            float (:func:`end_convolutions`), should INT8 miss the parity
-            check otherwise. Defaults to False.
-        method (str): Calibration: 'minmax', 'percentile' or 'entropy'.
-            Defaults to 'minmax'.
+    ONNX Runtime's ``quantize_static`` in QDQ format after
+    ``quant_pre_process``: weights int8 per output channel (symmetric),
+    activations uint8 per tensor (u8s8, the format of x86 VNNI and AMX
+    kernels), ranges by ``method`` over the ``calibration`` batches; the
+    first and last convolutions in float with ``keep_float_ends``. N, H and
+    W stay dynamic; the file appears complete or not at all.
 
     Returns:
-        dict: ``calibration_batches``, ``float_nodes`` (names kept in
-        float) and ``seconds``.
+        dict: ``calibration_batches``, ``float_nodes`` and ``seconds``.
     """
     if method not in CALIBRATION_METHODS:
         raise ValueError(f'calibration method must be one of '
@@ -142,18 +115,9 @@ def quantize_int8(fp32_file: str,
 
 def calibration_batches(cfg: Config, calib_dir: str,
                         num: int) -> Iterator[np.ndarray]:
-    """Training images of a folder through the test pipeline, as arrays.
-
-    Args:
-        cfg (Config): The model's config.
-        calib_dir (str): Folder in the dataset's layout.
-        num (int): Images spread over its training split.
-
-    Returns:
-        Iterator[np.ndarray]: (1, C, H, W) float32 pixels per image; the
-        split is listed when this is called (an empty one is an error
-        then, before any export).
-    """
+    """``num`` images of the training split of ``calib_dir`` through the
+    test pipeline, (1, C, H, W) float32 each; the split is listed (an empty
+    one refused) when this is called, before any export."""
     samples = labelled_samples(cfg, calib_dir, 'train', num)
     return (sample['inputs'][None].float().numpy() for sample in samples)
 
@@ -168,24 +132,19 @@ def make_int8(model: nn.Module,
     """Export the model to ONNX and write its INT8 quantization.
 
     The export is of a copy with every BatchNorm folded into its
-    convolution (:func:`~linknet_mm.models.utils.fused_copy`; ONNX
-    Runtime folds Conv+BN itself but not ConvTranspose+BN), so each
-    convolution is quantized with its norm.
+    convolution (:func:`~linknet_mm.models.utils.fused_copy`; ONNX Runtime
+    folds Conv+BN but not ConvTranspose+BN).
 
     Args:
         model (nn.Module): Segmentor with ``cfg`` (eval mode).
         out_file (str): INT8 ONNX file to write.
-        calib_dir (str): Calibration data (training split of this folder).
-        calib_num (int): Calibration images. Defaults to 300.
-        keep_float_ends (bool): See
-            :func:`quantize_int8`. Defaults to False.
-        method (str): Calibration method. Defaults to 'minmax'.
-        fp32_onnx (str, optional): The model's fp32 ONNX export to
-            quantize; exported here when None. Defaults to None.
+        calib_dir (str): Calibration data; ``calib_num`` images of its
+            training split (:func:`calibration_batches`).
+        keep_float_ends, method: As :func:`quantize_int8` takes them.
+        fp32_onnx (str, optional): fp32 export to quantize; made when None.
 
     Returns:
-        dict: What :func:`quantize_int8` returns, with
-        ``calib_dir``.
+        dict: Of :func:`quantize_int8`, with ``calib_dir`` and ``method``.
     """
     batches = calibration_batches(model.cfg, calib_dir, calib_num)
     with tempfile.TemporaryDirectory() as tmp:

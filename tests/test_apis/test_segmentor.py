@@ -1,12 +1,14 @@
 """init_segmentor: strict weights (partial_load=True on request), class
 names from checkpoint or config;
-model_to_export: the export tools' model."""
+model_to_export (tools/deployment/export_tool.py): the export tools' model."""
 import pytest
 import torch
 
-from conftest import TINY
-from linknet_mm.apis import init_segmentor, segmentor
+from conftest import TINY, tool_module
+from linknet_mm.apis import init_segmentor
 from linknet_mm.errors import CheckpointMismatchError, ConfigError
+
+export_tool = tool_module('deployment/export_tool.py')
 
 
 @pytest.fixture(scope='module')
@@ -38,8 +40,9 @@ def test_checkpoint_missing_tensors_is_refused(tmp_path, model):
     }
     path = tmp_path / 'partial.pth'
     torch.save({'state_dict': state}, path)
-    with pytest.raises(CheckpointMismatchError,
-                       match=r'differ \(\d+ missing\).*final_conv.*: missing'):
+    with pytest.raises(
+            CheckpointMismatchError,
+            match=r'differ \(\d+ missing\).*final_conv.*: missing'):
         init_segmentor(TINY, str(path))
 
 
@@ -65,8 +68,9 @@ def test_checkpoint_extra_tensors_are_refused(tmp_path, model):
     state['auxiliary_head.conv.weight'] = torch.zeros(1)
     path = tmp_path / 'aux.pth'
     torch.save({'state_dict': state}, path)
-    with pytest.raises(CheckpointMismatchError,
-                       match=r'aux\.pth .*1 unexpected.*auxiliary_head'):
+    with pytest.raises(
+            CheckpointMismatchError,
+            match=r'aux\.pth .*1 unexpected.*auxiliary_head'):
         init_segmentor(TINY, str(path))
 
 
@@ -89,9 +93,9 @@ def test_checkpoint_of_a_deeper_resnet_is_refused(tmp_path):
 def test_model_to_export_loads_the_checkpoint(tiny_checkpoint, model,
                                               monkeypatch, tmp_path):
     warnings = []
-    monkeypatch.setattr(segmentor, 'print_log',
+    monkeypatch.setattr(export_tool, 'print_log',
                         lambda msg, **kwargs: warnings.append(msg))
-    loaded = segmentor.model_to_export(
+    loaded = export_tool.model_to_export(
         str(TINY), str(tiny_checkpoint), None, str(tmp_path / 'm.onnx'))
     for name, tensor in model.state_dict().items():
         torch.testing.assert_close(loaded.state_dict()[name], tensor)
@@ -100,9 +104,9 @@ def test_model_to_export_loads_the_checkpoint(tiny_checkpoint, model,
 
 def test_model_to_export_warns_of_random_weights(monkeypatch, tmp_path):
     warnings = []
-    monkeypatch.setattr(segmentor, 'print_log',
+    monkeypatch.setattr(export_tool, 'print_log',
                         lambda msg, **kwargs: warnings.append(msg))
-    segmentor.model_to_export(
+    export_tool.model_to_export(
         str(TINY), None, {'model.decode_head.num_classes': 3},
         str(tmp_path / 'm.onnx'))
     assert warnings == ['no checkpoint given: exporting random weights']
@@ -110,6 +114,6 @@ def test_model_to_export_warns_of_random_weights(monkeypatch, tmp_path):
 
 def test_model_to_export_checks_cfg_options(tmp_path):
     with pytest.raises(ConfigError, match='modle'):
-        segmentor.model_to_export(
+        export_tool.model_to_export(
             str(TINY), None, {'modle.decode_head.num_classes': 3},
             str(tmp_path / 'm.onnx'))

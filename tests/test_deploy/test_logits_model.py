@@ -7,7 +7,7 @@ from conftest import TINY
 from linknet_mm.apis import init_segmentor
 from linknet_mm.deploy.logits_model import (LogitsModel, in_channels_of,
                                             optimized_module)
-from linknet_mm.deploy.parity import reference_logits
+from linknet_mm.deploy.export import reference_logits
 
 
 @pytest.fixture(scope='module')

@@ -1,13 +1,13 @@
-"""The ONNX Runtime backend: same logits and labels as PyTorch, files of
-another model refused naming the backend."""
+"""The ONNX Runtime backend: same labels as PyTorch (its logits: the export
+tool's --check, test_deployment.py), files of another model refused naming
+the backend."""
 import numpy as np
 import pytest
 
 from linknet_mm.apis import init_segmentor, segment
-from linknet_mm.deploy import OnnxSegmentor, check_export
-from linknet_mm.deploy.parity import MAX_ABS_DIFF
+from linknet_mm.deploy import OnnxSegmentor
 from linknet_mm.errors import BackendMismatchError
-from tiny_model import ODD_SHAPES, foreign_onnx
+from tiny_model import foreign_onnx
 
 pytestmark = pytest.mark.slow
 
@@ -15,14 +15,6 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope='module')
 def model(tiny):
     return init_segmentor(tiny.config, str(tiny.checkpoint))
-
-
-def test_onnx_runtime_matches_pytorch(tiny, model):
-    runtime = OnnxSegmentor(str(tiny.onnx), tiny.config)
-    rows = check_export(model, runtime.logits, ODD_SHAPES, seed=1)
-    for row in rows:
-        assert row['max_abs_diff'] <= MAX_ABS_DIFF, row
-        assert row['agreement'] >= 0.9999, row
 
 
 def test_onnx_runtime_segments_like_pytorch(tiny, model):

@@ -1,41 +1,28 @@
 """Export a segmentor to ONNX with dynamic batch, height and width.
 
-The graph takes raw pixels, float32 (N, 3, H, W), 0-255, in the channel
-order of the test pipeline (BGR); the data preprocessor's normalisation is
-inside, and it returns the logits (N, classes, H, W) at the input size.
-Resizing the image as the test pipeline does, and the logits back to the
-image's size, stay outside (``tools/infer.py --backend onnxruntime`` does
-both). ``--check`` compares ONNX Runtime with PyTorch on several sizes,
-odd ones and batch 2 included, and fails unless every max |logit
-difference| is <= 1e-4 and >= 99.99 % of the argmax pixels agree.
+Raw BGR float32 pixels in, logits at the input size out. ``--check``
+compares ONNX Runtime with PyTorch on several sizes (odd ones, batch 2):
+max |logit difference| <= 1e-4 and >= 99.99 % argmax agreement.
 
 Example::
 
     python tools/deployment/pytorch2onnx.py configs/linknet_cityscapes.py \\
         work_dirs/linknet_cityscapes/iter_40000.pth --out linknet.onnx --check
 """
-import argparse
 import sys
 import time
 
-from mmengine.config import DictAction
+from export_tool import export_parser, model_to_export, report_export_check
 from mmengine.logging import print_log
 
-from linknet_mm.apis.segmentor import model_to_export
 from linknet_mm.deploy import OnnxSegmentor, check_export, export_onnx
-from linknet_mm.deploy.parity import report_export_check
 from linknet_mm.errors import LinkNetError, error_line
 
 
-def parse_args() -> argparse.Namespace:
-    """Command-line arguments."""
-    parser = argparse.ArgumentParser(description='Export a model to ONNX')
-    parser.add_argument('config', help='config file of the model')
-    parser.add_argument(
-        'checkpoint',
-        nargs='?',
-        help='checkpoint file; without it the weights are random')
-    parser.add_argument('--out', required=True, help='ONNX file to write')
+def main() -> int:
+    """Export, and check if asked; the exit status is 1 if the check failed.
+    """
+    parser = export_parser('Export a model to ONNX', 'ONNX file to write')
     parser.add_argument(
         '--opset',
         type=int,
@@ -43,34 +30,12 @@ def parse_args() -> argparse.Namespace:
         help='ONNX opset, >= 17 (18 is the exporter\'s own; 17 is '
         'converted from it)')
     parser.add_argument(
-        '--shape',
-        type=int,
-        nargs=2,
-        default=[256, 256],
-        metavar=('H', 'W'),
-        help='size of the example input traced (the export takes any)')
-    parser.add_argument(
         '--check',
         action='store_true',
         help='compare ONNX Runtime with PyTorch on several input sizes')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override settings of the config, key=value pairs')
     args = parser.parse_args()
     if args.opset < 17:
         parser.error(f'--opset must be >= 17, got {args.opset}')
-    return args
-
-
-def main() -> int:
-    """Export, and check if asked.
-
-    Returns:
-        int: Exit status, 1 if the check failed.
-    """
-    args = parse_args()
     model = model_to_export(args.config, args.checkpoint, args.cfg_options,
                             args.out)
     start = time.perf_counter()
@@ -81,8 +46,7 @@ def main() -> int:
         logger='current')
     if not args.check:
         return 0
-    runtime = OnnxSegmentor(args.out, model.cfg)
-    rows = check_export(model, runtime.logits)
+    rows = check_export(model, OnnxSegmentor(args.out, model.cfg).logits)
     return report_export_check(rows, 'ONNX Runtime vs PyTorch',
                                'the export differs from PyTorch')
 

@@ -1,68 +1,30 @@
 """Export a segmentor to TorchScript with ``torch.jit.trace``.
 
-The module takes and returns what the ONNX export does (raw pixels in,
-logits at the input size out; see ``pytorch2onnx.py``). Tracing records
-the crops and the final resize as reads of the input's size, so the
-module runs at any batch, height and width; this is checked after every
-export against the eager model on other sizes, odd ones and batch 2
-included, and the tool fails if they differ. TorchScript is deprecated in
-torch 2.13 (``torch.jit.load`` warns) but still loads in Python and
-libtorch; prefer ONNX for new deployments.
+As the ONNX export, at any batch, height and width, checked against the
+eager model on other sizes (TorchScript is deprecated in torch 2.13).
 
 Example::
 
     python tools/deployment/pytorch2torchscript.py \\
         configs/linknet_cityscapes.py ckpt.pth --out linknet.pt
 """
-import argparse
 import sys
 import time
 import warnings
 
 import torch
-from mmengine.config import DictAction
+from export_tool import export_parser, model_to_export, report_export_check
 from mmengine.logging import print_log
-from torch import Tensor
 
-from linknet_mm.apis.segmentor import model_to_export
 from linknet_mm.deploy import check_export, export_torchscript
-from linknet_mm.deploy.parity import report_export_check
 from linknet_mm.errors import LinkNetError, error_line
 
 
-def parse_args() -> argparse.Namespace:
-    """Command-line arguments."""
-    parser = argparse.ArgumentParser(
-        description='Export a model to TorchScript (torch.jit.trace)')
-    parser.add_argument('config', help='config file of the model')
-    parser.add_argument(
-        'checkpoint',
-        nargs='?',
-        help='checkpoint file; without it the weights are random')
-    parser.add_argument(
-        '--out', required=True, help='TorchScript file to write')
-    parser.add_argument(
-        '--shape',
-        type=int,
-        nargs=2,
-        default=[256, 256],
-        metavar=('H', 'W'),
-        help='size of the traced example input')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override settings of the config, key=value pairs')
-    return parser.parse_args()
-
-
 def main() -> int:
-    """Trace, save, reload and check.
-
-    Returns:
-        int: Exit status, 1 if the traced module differs from eager.
-    """
-    args = parse_args()
+    """Trace, save, reload and check; the exit status is 1 if the traced
+    module differs from eager."""
+    args = export_parser('Export a model to TorchScript (torch.jit.trace)',
+                         'TorchScript file to write').parse_args()
     model = model_to_export(args.config, args.checkpoint, args.cfg_options,
                             args.out)
     start = time.perf_counter()
@@ -73,12 +35,7 @@ def main() -> int:
     with warnings.catch_warnings():
         warnings.filterwarnings('ignore', category=DeprecationWarning)
         traced = torch.jit.load(args.out)
-
-    def run(inputs: Tensor) -> Tensor:
-        with torch.no_grad():
-            return traced(inputs)
-
-    rows = check_export(model, run)
+    rows = check_export(model, traced)
     return report_export_check(rows, 'TorchScript vs eager PyTorch',
                                'the traced module differs from eager')
 

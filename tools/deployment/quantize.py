@@ -1,19 +1,10 @@
 """INT8 model of a checkpoint, and the parity check of every precision.
 
-Exports the checkpoint to ONNX, quantizes it to INT8 with ONNX Runtime
-(static, QDQ, per-channel weights, calibrated on ``--calib-num`` training
-images of ``--calib-dir`` through the config's test pipeline), then runs
-fp32, bf16 (where the CPU computes it natively) and INT8 on the labelled
-test split of ``--check-dir`` and reports, against fp32: argmax
-agreement, the largest logit difference, the change of mIoU (and of the
-foreground Dice of a two-class model), and ms per image. A precision
-passes with mIoU (and Dice) within 0.5 points of fp32's, then with no more
-pixels changed than fp32 has near-ties
-(``linknet_mm.deploy.parity_verdict``); one line per precision says which
-criterion refused it, with the numbers. The INT8 model
-(``CKPT.int8.onnx``) and the result (``CKPT.parity.json``, keyed by this
-CPU's name and flags) go beside the checkpoint; ``tools/infer.py
---precision auto`` reads them.
+Quantizes the checkpoint with ONNX Runtime (calibrated on ``--calib-dir``),
+checks fp32, bf16 and INT8 on the test split of ``--check-dir`` (verdicts
+of ``linknet_mm.deploy.parity_verdict``) and writes ``CKPT.int8.onnx`` and
+``CKPT.parity.json`` beside the checkpoint for ``tools/infer.py
+--precision auto`` (docs/en/inference.md).
 
 Example::
 
@@ -29,7 +20,8 @@ from mmengine.config import DictAction
 from mmengine.logging import print_log
 
 from linknet_mm.apis import init_segmentor
-from linknet_mm.deploy.parity import check_parity, format_parity
+from linknet_mm.deploy import check_parity
+from linknet_mm.deploy.parity import format_parity
 from linknet_mm.errors import LinkNetError, error_line
 from linknet_mm.utils import (cpu_summary, int8_dot_product, load_config,
                               quiet_known_warnings)
@@ -40,45 +32,38 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='INT8 model of a checkpoint and the parity check of '
         'fp32, bf16 and INT8 on labelled images')
-    parser.add_argument('config', help='config file of the model')
-    parser.add_argument('checkpoint', help='checkpoint file')
-    parser.add_argument(
-        '--check-dir',
+    add = parser.add_argument
+    add('config', help='config file of the model')
+    add('checkpoint', help='checkpoint file')
+    add('--check-dir',
         required=True,
         help='labelled images in the dataset\'s layout (its data_root); '
         'the test split is checked')
-    parser.add_argument(
-        '--check-num',
+    add('--check-num',
         type=int,
         help='test images checked, spread over the split (default: all)')
-    parser.add_argument(
-        '--calib-dir',
+    add('--calib-dir',
         help='calibration data in the dataset\'s layout (its training '
         'split); without it the INT8 file beside the checkpoint is checked '
         'as it is')
-    parser.add_argument(
-        '--calib-num',
+    add('--calib-num',
         type=int,
         default=300,
         help='calibration images, spread over the training split')
-    parser.add_argument(
-        '--calib-method',
+    add('--calib-method',
         choices=['minmax', 'percentile', 'entropy'],
         default='minmax',
         help='how activation ranges are taken from the calibration images')
-    parser.add_argument(
-        '--float-ends',
+    add('--float-ends',
         action='store_true',
         help='keep the first and last convolutions in float, should INT8 '
         'miss the check otherwise (slower)')
-    parser.add_argument(
-        '--precisions',
+    add('--precisions',
         nargs='+',
         choices=['bf16', 'int8'],
         default=['bf16', 'int8'],
         help='precisions checked against fp32')
-    parser.add_argument(
-        '--cfg-options',
+    add('--cfg-options',
         nargs='+',
         action=DictAction,
         help='override settings of the config, key=value pairs')
@@ -86,27 +71,18 @@ def parse_args() -> argparse.Namespace:
 
 
 def main() -> int:
-    """Make the INT8 model, check, record.
-
-    Returns:
-        int: Exit status: 0, also when a precision fails the check (it is
-        then not offered by ``--precision auto``).
-    """
+    """Make the INT8 model, check, record; the exit status is 0 also when a
+    precision fails the check (``--precision auto`` then leaves it out)."""
     args = parse_args()
     quiet_known_warnings()
     cfg = load_config(args.config, args.cfg_options,
                            osp.dirname(osp.abspath(args.checkpoint)))
     model = init_segmentor(cfg, args.checkpoint)
-    results, skipped, path = check_parity(
-        model,
-        args.checkpoint,
-        args.check_dir,
-        calib_dir=args.calib_dir,
-        calib_num=args.calib_num,
-        check_num=args.check_num,
-        precisions=args.precisions,
-        keep_float_ends=args.float_ends,
-        method=args.calib_method)
+    results, skipped, path = check_parity(model, args.checkpoint,
+                                          args.check_dir, args.calib_dir,
+                                          args.calib_num, args.check_num,
+                                          args.precisions, args.float_ends,
+                                          args.calib_method)
     lines = [f'CPU: {cpu_summary()}', format_parity(results)]
     lines += [f'{name}: not offered: {why}' for name, why in skipped.items()]
     if 'int8' in results and not int8_dot_product():
