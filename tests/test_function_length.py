@@ -1,5 +1,5 @@
-"""No function of the package, the tools or the tests is over about 60
-lines (docstring included), read from the source with ast."""
+"""No function of the package, the tools or the tests is over 60 lines
+(docstring included), read from the source with ast."""
 import ast
 from pathlib import Path
 
@@ -7,7 +7,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 #: Longest function allowed, in lines from ``def`` to its last line.
-MAX_LINES = 65
+MAX_LINES = 60
 FOLDERS = ('linknet_mm', 'tools', 'tests')
 
 

@@ -32,10 +32,9 @@ def check_parity(
 ) -> Tuple[Dict[str, dict], Dict[str, str], str]:
     """Check precisions against fp32 and record the result for ``auto``.
 
-    INT8 is (re)made from the checkpoint when ``calib_dir`` is given (with
-    ``calib_num`` images, ``keep_float_ends`` and ``method``: see
-    :func:`~.quantize.make_int8`), else the INT8 file beside it is checked.
-    A precision this CPU (``flags``) does not offer is skipped.
+    INT8 is (re)made from the checkpoint with ``calib_dir`` (options: see
+    :func:`~.quantize.make_int8`), else the INT8 file beside it is checked;
+    a precision this CPU (``flags``) does not offer is skipped.
 
     Args:
         model (nn.Module): The checkpoint's segmentor (fp32, eval mode).
@@ -64,24 +63,20 @@ def check_parity(
         else:
             candidates['int8'], made = _int8_model(
                 model, checkpoint, calib_dir,
-                dict(
-                    calib_num=calib_num,
-                    keep_float_ends=keep_float_ends,
-                    method=method,
-                    fp32_onnx=fp32_onnx))
+                dict(calib_num=calib_num, keep_float_ends=keep_float_ends,
+                     method=method, fp32_onnx=fp32_onnx))
             check.update(made)
     head = model.decode_head
     parity = ParityCheck(
-        LogitsModel(model).eval(),
-        candidates,
+        LogitsModel(model).eval(), candidates,
         num_classes=head.num_classes,
         class_names=model.dataset_meta['classes'],
         align_corners=head.align_corners,
         threshold=getattr(head, 'threshold', None) or 0.3)
     results = parity.run(samples)
     check['images'] = parity.images
-    path = write_parity(checkpoint, results, check, cpu_key(flags))
-    return results, skipped, path
+    return results, skipped, write_parity(checkpoint, results, check,
+                                          cpu_key(flags))
 
 
 def _int8_model(model: nn.Module, checkpoint: str, calib_dir: Optional[str],
